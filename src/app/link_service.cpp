@@ -1,0 +1,125 @@
+#include "app/link_service.hpp"
+
+#include "core/referral_code.hpp"
+
+namespace rt::app {
+
+namespace {
+
+core::Error LinkNotFound() { return core::Error::NotFound("no such link"); }
+
+bool MaySee(const Principal& who, const core::Link& link) {
+    const auto* own = who.partner();
+    return own == nullptr || *own == link.partner_id.str();
+}
+
+// The partner a new link is for: the caller itself for a partner key, else the named one.
+core::Result<core::PartnerId> PartnerForNewLink(const Principal& who, const core::LinkFields& fields) {
+    if (const auto* own = who.partner()) {
+        if (fields.partner_id && *fields.partner_id != *own) return core::Fail(core::Error::NotFound("no such partner"));
+        return core::PartnerId::FromTrusted(*own);
+    }
+    if (!fields.partner_id) return core::Fail(core::Error::Invalid("partner_id", "is required"));
+    const auto id = core::PartnerId::Parse(*fields.partner_id);
+    if (!id) return core::Fail(core::Error::Invalid("partner_id", "is not a partner id"));
+    return *id;
+}
+
+}  // namespace
+
+core::Result<core::Link> LinkService::Create(const Principal& who, const core::LinkFields& fields) {
+    if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
+    auto partner_id = PartnerForNewLink(who, fields);
+    if (!partner_id) return core::Fail(partner_id.error());
+
+    auto draft = ports::Transact<core::Link>(deps_.store, ports::TxMode::kRead,
+                                             [&](ports::StoreTx& tx) -> core::Result<core::Link> {
+        auto partner = tx.GetPartner(*partner_id);
+        if (!partner) {
+            if (partner.error().code() != core::ErrorCode::kNotFound) return core::Fail(partner.error());
+            return core::Fail(core::Error::Invalid("partner_id", "no such partner"));
+        }
+        if (partner->status != core::PartnerStatus::kActive) {
+            return core::Fail(core::Error::Conflict("the partner is " + std::string(core::ToString(partner->status)) +
+                                                    "; only active partners get new links"));
+        }
+        auto program = tx.GetProgram(partner->program_id);
+        if (!program) return core::Fail(program.error());
+        const auto now = deps_.clock.Now();
+        return core::NewLink(fields, core::LinkId::Generate(now, deps_.random), partner->program_id, partner->id,
+                             core::GenerateCode(deps_.random), program->destination_domains, now);
+    });
+    if (!draft) return draft;
+    if (fields.code) {
+        auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertLink(*draft); });
+        if (!done) return core::Fail(done.error());
+        return draft;
+    }
+    return InsertWithFreshCode(*draft);
+}
+
+core::Result<core::Link> LinkService::InsertWithFreshCode(const core::Link& link) {
+    core::Link candidate = link;
+    for (int attempt = 0;; ++attempt) {
+        auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertLink(candidate); });
+        if (done) return candidate;
+        if (done.error().code() != core::ErrorCode::kConflict || attempt + 1 >= kCodeAttempts) {
+            return core::Fail(done.error());
+        }
+        candidate.code = core::GenerateCode(deps_.random);
+    }
+}
+
+core::Result<core::Link> LinkService::Get(const Principal& who, std::string_view id) {
+    if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
+    const auto link_id = core::LinkId::Parse(id);
+    if (!link_id) return core::Fail(LinkNotFound());
+    auto link = ports::Transact<core::Link>(deps_.store, ports::TxMode::kRead,
+                                            [&](ports::StoreTx& tx) { return tx.GetLink(*link_id); });
+    if (link && !MaySee(who, *link)) return core::Fail(LinkNotFound());
+    return link;
+}
+
+core::Result<core::Link> LinkService::Patch(const Principal& who, std::string_view id, const core::LinkFields& patch) {
+    if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
+    const auto link_id = core::LinkId::Parse(id);
+    if (!link_id) return core::Fail(LinkNotFound());
+    return ports::Transact<core::Link>(deps_.store, ports::TxMode::kWrite,
+                                       [&](ports::StoreTx& tx) -> core::Result<core::Link> {
+        auto current = tx.GetLink(*link_id);
+        if (!current) return current;
+        if (!MaySee(who, *current)) return core::Fail(LinkNotFound());
+        auto program = tx.GetProgram(current->program_id);
+        if (!program) return core::Fail(program.error());
+        auto next = core::PatchLink(*current, patch, program->destination_domains, deps_.clock.Now());
+        if (!next) return next;
+        if (auto ok = tx.UpdateLink(*next); !ok) return core::Fail(ok.error());
+        return next;
+    });
+}
+
+core::Result<core::Page<core::Link>> LinkService::List(const Principal& who, const LinkListFilter& filter,
+                                                       const core::PageRequest& page) {
+    if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
+    ports::LinkFilter store_filter;
+    if (filter.program_id) {
+        const auto id = core::ProgramId::Parse(*filter.program_id);
+        if (!id) return core::Fail(core::Error::Invalid("program_id", "is not a program id"));
+        store_filter.program_id = *id;
+    }
+    if (filter.partner_id) {
+        const auto id = core::PartnerId::Parse(*filter.partner_id);
+        if (!id) return core::Fail(core::Error::Invalid("partner_id", "is not a partner id"));
+        store_filter.partner_id = *id;
+    }
+    if (const auto* own = who.partner()) {
+        // A partner asking for another partner's links gets an empty list, as if there were none.
+        if (store_filter.partner_id && store_filter.partner_id->str() != *own) return core::Page<core::Link>{};
+        store_filter.partner_id = core::PartnerId::FromTrusted(*own);
+    }
+    using PageT = core::Page<core::Link>;
+    return ports::Transact<PageT>(deps_.store, ports::TxMode::kRead,
+                                  [&](ports::StoreTx& tx) { return tx.ListLinks(store_filter, page); });
+}
+
+}  // namespace rt::app

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/deps.hpp"
+#include "app/principal.hpp"
+#include "core/link.hpp"
+#include "core/page.hpp"
+
+namespace rt::app {
+
+struct LinkListFilter {
+    std::optional<std::string> program_id;
+    std::optional<std::string> partner_id;
+};
+
+// Links: admins manage every link; a partner key creates, sees and edits its own links only; ingest
+// keys none. Blocking; thread-safe.
+class LinkService {
+public:
+    // How often a generated code is drawn again after colliding with an existing one.
+    static constexpr int kCodeAttempts = 8;
+
+    explicit LinkService(Deps deps) : deps_(deps) {}
+
+    // partner_id is required for admin keys and implied for partner keys. kInvalid for a destination
+    // outside the program's domains or a bad vanity code; kConflict when the vanity code is taken or
+    // the partner is not active.
+    core::Result<core::Link> Create(const Principal& who, const core::LinkFields& fields);
+    core::Result<core::Link> Get(const Principal& who, std::string_view id);
+    core::Result<core::Link> Patch(const Principal& who, std::string_view id, const core::LinkFields& patch);
+    core::Result<core::Page<core::Link>> List(const Principal& who, const LinkListFilter& filter,
+                                              const core::PageRequest& page);
+
+private:
+    core::Result<core::Link> InsertWithFreshCode(const core::Link& link);
+
+    Deps deps_;
+};
+
+}  // namespace rt::app

@@ -1,0 +1,76 @@
+#include "http/api_support.hpp"
+
+#include <charconv>
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.hpp"
+#include "http/problem.hpp"
+
+namespace rt::http {
+
+Response JsonResponse(int status, const nlohmann::json& body) {
+    Response res;
+    res.status = status;
+    res.SetHeader("Content-Type", "application/json");
+    res.body = body.dump();
+    return res;
+}
+
+tl::expected<nlohmann::json, Response> ReadJsonObject(const Request& request) {
+    const auto type = request.HeaderValue("content-type");
+    const std::string media = type ? core::ToLower(core::Trim(type->substr(0, type->find(';')))) : "";
+    if (media != "application/json") {
+        return tl::unexpected(Problem(415, "send the body as application/json"));
+    }
+    if (request.body.empty()) return tl::unexpected(Problem(400, "the request body is empty"));
+    auto parsed = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) return tl::unexpected(Problem(400, "the request body is not valid JSON"));
+    if (!parsed.is_object()) return tl::unexpected(Problem(400, "the request body must be a JSON object"));
+    return parsed;
+}
+
+std::optional<std::string> QueryValue(const Request& request, std::string_view name) {
+    for (auto& [k, v] : ParseQuery(request.query)) {
+        if (k == name) return v;
+    }
+    return std::nullopt;
+}
+
+core::Result<core::PageRequest> ReadPage(const Request& request) {
+    core::PageRequest page;
+    if (auto limit = QueryValue(request, "limit")) {
+        int value = 0;
+        const auto [ptr, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
+        if (ec != std::errc() || ptr != limit->data() + limit->size() || value < 1 ||
+            value > core::PageRequest::kMaxLimit) {
+            return core::Fail(core::Error::Invalid("limit", "must be an integer from 1 to 500"));
+        }
+        page.limit = value;
+    }
+    if (auto after = QueryValue(request, "starting_after")) page.starting_after = *after;
+    return page;
+}
+
+Response ErrorResponseLogged(const core::Error& error, const Request& request) {
+    if (error.code() == core::ErrorCode::kInternal || error.code() == core::ErrorCode::kUnavailable) {
+        spdlog::error("event=request_failed method={} path={} code={} message=\"{}\"", ToString(request.method),
+                      request.path, static_cast<int>(error.code()), error.message());
+    }
+    return ErrorResponse(error);
+}
+
+BlockingHandler Authed(app::KeyService& keys, AuthedHandler handler) {
+    return [&keys, handler = std::move(handler)](const Request& request, const PathParams& params) {
+        const auto header = request.HeaderValue("authorization");
+        constexpr std::string_view kBearer = "bearer ";
+        if (!header || header->size() <= kBearer.size() || core::ToLower(header->substr(0, kBearer.size())) != kBearer) {
+            return ErrorResponse(core::Error::Unauthenticated("send an API key as Authorization: Bearer <key>"));
+        }
+        auto principal = keys.Authenticate(core::Trim(header->substr(kBearer.size())));
+        if (!principal) return ErrorResponseLogged(principal.error(), request);
+        return handler(request, params, *principal);
+    };
+}
+
+}  // namespace rt::http

@@ -1,0 +1,105 @@
+#include "http/router.hpp"
+
+#include <future>
+
+#include <gtest/gtest.h>
+
+namespace rt::http {
+namespace {
+
+// Dispatches and waits for the answer.
+Response Call(const Router& router, Method method, std::string path) {
+    std::promise<Response> answer;
+    Request req;
+    req.method = method;
+    req.path = std::move(path);
+    router.Dispatch(std::move(req), [&answer](Response r) { answer.set_value(std::move(r)); });
+    return answer.get_future().get();
+}
+
+class RouterTest : public ::testing::Test {
+protected:
+    RouterTest() {
+        router_.Add(Method::kGet, "/api/v1/links/{id}", [](const Request&, const PathParams& p) {
+            Response r;
+            r.body = "link " + p.Get("id");
+            return r;
+        });
+        router_.Add(Method::kPatch, "/api/v1/links/{id}", [](const Request&, const PathParams&) { return Response{}; });
+        router_.Add(Method::kGet, "/api/v1/links", [](const Request&, const PathParams&) {
+            Response r;
+            r.body = "list";
+            return r;
+        });
+    }
+    WorkerPool pool_{2, 16};
+    Router router_{pool_};
+};
+
+TEST_F(RouterTest, MatchesPatternsAndDecodesParameters) {
+    auto r = Call(router_, Method::kGet, "/api/v1/links/lnk%5F1");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "link lnk_1");
+    EXPECT_EQ(r.route, "/api/v1/links/{id}");
+    EXPECT_EQ(Call(router_, Method::kGet, "/api/v1/links").body, "list");
+}
+
+TEST_F(RouterTest, HeadIsServedByGet) { EXPECT_EQ(Call(router_, Method::kHead, "/api/v1/links/x").body, "link x"); }
+
+TEST_F(RouterTest, UnknownPathIs404AndOtherMethodIs405WithAllow) {
+    const struct {
+        Method method;
+        const char* path;
+        int status;
+    } cases[] = {
+        {Method::kGet, "/api/v1/linkz", 404},        {Method::kGet, "/api/v1/links/a/b", 404},
+        {Method::kGet, "/api/v1/links/", 404},       {Method::kGet, "/api/v1/links/%zz", 404},
+        {Method::kDelete, "/api/v1/links/x", 405},   {Method::kPost, "/api/v1/links/x", 405},
+    };
+    for (const auto& c : cases) {
+        auto r = Call(router_, c.method, c.path);
+        EXPECT_EQ(r.status, c.status) << c.path;
+        if (c.status == 405) {
+            bool has_allow = false;
+            for (const auto& h : r.headers) has_allow |= h.name == "Allow" && h.value == "GET, PATCH";
+            EXPECT_TRUE(has_allow) << c.path;
+        }
+    }
+}
+
+TEST_F(RouterTest, FullQueueAnswers503) {
+    WorkerPool tiny(1, 1);
+    Router router(tiny);
+    std::promise<void> release;
+    auto gate = release.get_future().share();
+    router.Add(Method::kGet, "/slow", [gate](const Request&, const PathParams&) {
+        gate.wait();
+        return Response{};
+    });
+    std::vector<std::future<Response>> answers;
+    std::vector<std::shared_ptr<std::promise<Response>>> promises;
+    for (int i = 0; i < 3; ++i) {  // one running, one queued, one refused
+        auto p = std::make_shared<std::promise<Response>>();
+        answers.push_back(p->get_future());
+        Request req;
+        req.path = "/slow";
+        router.Dispatch(std::move(req), [p](Response r) { p->set_value(std::move(r)); });
+        promises.push_back(p);
+        if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the first start
+    }
+    EXPECT_EQ(answers[2].get().status, 503);
+    release.set_value();
+    EXPECT_EQ(answers[0].get().status, 200);
+    EXPECT_EQ(answers[1].get().status, 200);
+}
+
+TEST(ParseQuery, DecodesPairsInOrder) {
+    auto q = ParseQuery("limit=10&starting_after=prt_1&name=a+b%21&empty=&=skip&bad=%zz");
+    ASSERT_EQ(q.size(), 4u);
+    EXPECT_EQ(q[0], (std::pair<std::string, std::string>{"limit", "10"}));
+    EXPECT_EQ(q[2], (std::pair<std::string, std::string>{"name", "a b!"}));
+    EXPECT_EQ(q[3], (std::pair<std::string, std::string>{"empty", ""}));
+}
+
+}  // namespace
+}  // namespace rt::http

@@ -1,0 +1,45 @@
+#include "ports/system.hpp"
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include <sodium.h>
+
+namespace rt::ports {
+
+core::TimePoint SystemClock::Now() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return core::TimePoint{std::chrono::duration_cast<std::chrono::milliseconds>(now).count()};
+}
+
+void SodiumRandom::Fill(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+
+Argon2idHasher::Argon2idHasher() { randombytes_buf(fingerprint_key_.data(), fingerprint_key_.size()); }
+
+std::string Argon2idHasher::Fingerprint(std::string_view secret) {
+    std::string out(crypto_generichash_BYTES, '\0');
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                       reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), fingerprint_key_.data(),
+                       fingerprint_key_.size());
+    return out;
+}
+
+std::string Argon2idHasher::Hash(std::string_view secret) {
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(out, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        // Only fails when the memory limit cannot be allocated: the process cannot go on safely.
+        throw std::runtime_error("argon2id: out of memory");
+    }
+    return out;
+}
+
+bool Argon2idHasher::Verify(std::string_view encoded_hash, std::string_view secret) {
+    const std::string hash(encoded_hash);  // crypto_pwhash_str_verify wants a NUL-terminated string
+    return crypto_pwhash_str_verify(hash.c_str(), secret.data(), secret.size()) == 0;
+}
+
+bool InitSodium() { return sodium_init() >= 0; }
+
+}  // namespace rt::ports

@@ -1,0 +1,51 @@
+#include "server/commands.hpp"
+
+#include <iostream>
+
+#include "core/api_key.hpp"
+#include "server/logging.hpp"
+#include "server/services.hpp"
+
+namespace rt::server {
+
+namespace {
+
+int PrintError(const core::Error& error) {
+    std::cerr << "reftrack: " << error.message() << "\n";
+    return 1;
+}
+
+}  // namespace
+
+int RunMigrate(const ConfigSources& sources) {
+    auto config = LoadConfig(sources);
+    if (!config) return PrintError(config.error());
+    SetUpLogging(config->log_level);
+    auto services = Services::Open(config->db);
+    if (!services) return PrintError(services.error());
+    auto version = (*services)->store().SchemaVersion();
+    if (!version) return PrintError(version.error());
+    std::cout << "database schema at version " << *version << "\n";
+    return 0;
+}
+
+int RunKeysCreate(const ConfigSources& sources, const std::string& scope_text, const std::string& name) {
+    const auto scope = core::ParseScope(scope_text);
+    if (!scope) {
+        std::cerr << "reftrack: --scope must be admin, partner:<partner_id> or ingest:<program_id>\n";
+        return 2;
+    }
+    auto config = LoadConfig(sources);
+    if (!config) return PrintError(config.error());
+    SetUpLogging(config->log_level);
+    auto services = Services::Open(config->db);
+    if (!services) return PrintError(services.error());
+    auto created = (*services)->keys().Create(*scope, name);
+    if (!created) return PrintError(created.error());
+    std::cout << "created key " << created->record.id.str() << " with scope " << core::ToString(*scope)
+              << "; store it now, it is not shown again:\n"
+              << created->token << "\n";
+    return 0;
+}
+
+}  // namespace rt::server

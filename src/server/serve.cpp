@@ -1,0 +1,144 @@
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "app/demo_seed.hpp"
+#include "http/api_routes.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/routes_ops.hpp"
+#include "http/server.hpp"
+#include "http/worker_pool.hpp"
+#include "jobs/readiness.hpp"
+#include "server/commands.hpp"
+#include "server/logging.hpp"
+#include "server/services.hpp"
+
+namespace rt::server {
+
+namespace {
+
+constexpr std::string_view kDemoKeyName = "make-run";
+constexpr std::size_t kWorkerQueue = 4096;
+
+// SIGINT and SIGTERM are blocked in every thread and taken by one waiting thread, which starts the
+// graceful stop: the node reports not-ready, stops accepting, finishes what is in flight.
+class SignalWaiter {
+public:
+    SignalWaiter() {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any other thread exists
+    }
+    void Start(std::function<void()> on_signal) {
+        thread_ = std::thread([this, on_signal = std::move(on_signal)] {
+            int sig = 0;
+            sigwait(&set_, &sig);
+            if (dismissed_) return;
+            spdlog::info("event=shutdown_requested signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+            on_signal();
+        });
+    }
+    // Ends the waiting thread when the server stopped for another reason.
+    void Dismiss() {
+        if (!thread_.joinable()) return;
+        dismissed_ = true;
+        pthread_kill(thread_.native_handle(), SIGTERM);
+        thread_.join();
+    }
+
+private:
+    sigset_t set_{};
+    std::atomic<bool> dismissed_{false};
+    std::thread thread_;
+};
+
+void PrintDemoBanner(Services& services, const std::string& url) {
+    if (auto seeded = app::SeedDemoIfEmpty(services.deps()); !seeded) {
+        spdlog::error("event=demo_seed_failed message=\"{}\"", seeded.error().message());
+    } else if (*seeded) {
+        std::cout << "Seeded a demo program with 5 partners and 15 links.\n";
+    }
+    (void)services.keys().DeleteByName(kDemoKeyName);
+    auto key = services.keys().Create(core::Scope::Admin(), kDemoKeyName);
+    if (!key) {
+        spdlog::error("event=demo_key_failed message=\"{}\"", key.error().message());
+        return;
+    }
+    std::cout << "\n  reftrack is running at " << url << "/\n"
+              << "  Admin API key (replaced on every `make run`): " << key->token << "\n"
+              << "  Try: curl -H 'Authorization: Bearer " << key->token << "' " << url << "/api/v1/links\n\n";
+}
+
+}  // namespace
+
+int RunServe(const ConfigSources& sources, bool demo) {
+    SignalWaiter signals;
+    auto config = LoadConfig(sources);
+    if (!config) {
+        std::cerr << "reftrack: " << config.error().message() << "\n";
+        return 2;
+    }
+    SetUpLogging(config->log_level);
+    auto services = Services::Open(config->db);
+    if (!services) {
+        std::cerr << "reftrack: " << services.error().message() << "\n";
+        return 1;
+    }
+
+    http::Metrics metrics;
+    jobs::Readiness readiness((*services)->store(), std::chrono::seconds(2));
+    auto pool = std::make_unique<http::WorkerPool>(config->workers, kWorkerQueue);
+    http::Router router(*pool);
+    http::ApiContext api{(*services)->programs(), (*services)->partners(), (*services)->links(), (*services)->keys(),
+                         config->public_url};
+    http::AddProgramRoutes(router, api);
+    http::AddPartnerRoutes(router, api);
+    http::AddLinkRoutes(router, api);
+    http::AddOpsRoutes(router, {[&readiness] { return readiness.ready(); }, [&metrics] { return metrics.Render(); }});
+
+    http::ServerOptions options{.host = config->listen_host,
+                                .port = config->listen_port,
+                                .io_threads = static_cast<std::size_t>(config->io_threads),
+                                .body_limit_bytes = config->body_limit_bytes,
+                                .header_timeout = config->header_timeout,
+                                .idle_timeout = config->idle_timeout,
+                                .shutdown_grace = config->shutdown_grace,
+                                .handle_signals = false};
+    http::Server server(
+        options, [&router](http::Request req, http::Responder respond) { router.Dispatch(std::move(req), std::move(respond)); },
+        [&metrics](const http::AccessRecord& r) {
+            const double ms = std::chrono::duration<double, std::milli>(r.latency).count();
+            metrics.ObserveRequest(r.route, r.method, r.status, r.latency);
+            spdlog::info("event=request method={} path={} route={} status={} bytes={} latency_ms={:.3f}",
+                         http::ToString(r.method), r.path, r.route.empty() ? "-" : r.route, r.status, r.body_bytes, ms);
+        });
+    if (auto started = server.Start(); !started) {
+        std::cerr << "reftrack: " << started.error().message() << "\n";
+        return 1;
+    }
+    const std::string url = "http://" + config->listen_host + ":" + std::to_string(server.port());
+    if (api.public_base_url.empty()) api.public_base_url = url;
+    readiness.Start();
+    signals.Start([&] {
+        readiness.SetDraining();
+        server.Stop();
+    });
+    if (demo) PrintDemoBanner(**services, url);
+    std::cout << "reftrack listening on " << url << std::endl;
+    spdlog::info("event=listening url={} db_backend={} workers={}", url, (*services)->store().Backend(), config->workers);
+
+    server.Run();
+    pool.reset();  // answers every request still queued before the routes they use go away
+    readiness.Stop();
+    signals.Dismiss();
+    spdlog::info("event=stopped");
+    return 0;
+}
+
+}  // namespace rt::server

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/deps.hpp"
+#include "app/key_service.hpp"
+#include "app/link_service.hpp"
+#include "app/partner_service.hpp"
+#include "app/program_service.hpp"
+#include "ports/store.hpp"
+#include "ports/system.hpp"
+
+namespace rt::server {
+
+// The production ports and the use cases built on them: what every command that touches the
+// database needs. Owns the store.
+class Services {
+public:
+    // Opens the database at `db_url` and brings its schema up to date. On failure a one-line message.
+    static core::Result<std::unique_ptr<Services>> Open(const std::string& db_url);
+
+    ports::Store& store() { return *store_; }
+    core::Clock& clock() { return clock_; }
+    app::Deps deps() { return {*store_, clock_, random_}; }
+    app::ProgramService& programs() { return programs_; }
+    app::PartnerService& partners() { return partners_; }
+    app::LinkService& links() { return links_; }
+    app::KeyService& keys() { return keys_; }
+
+private:
+    explicit Services(std::unique_ptr<ports::Store> store);
+
+    std::unique_ptr<ports::Store> store_;
+    ports::SystemClock clock_;
+    ports::SodiumRandom random_;
+    ports::Argon2idHasher hasher_;
+    app::ProgramService programs_;
+    app::PartnerService partners_;
+    app::LinkService links_;
+    app::KeyService keys_;
+};
+
+}  // namespace rt::server

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "ports/store.hpp"
+
+namespace rt::storage {
+
+struct StoreOptions {
+    // SQLite: reader connections, so up to this many read transactions run at once (each holds an open
+    // file and its page cache, ~2 MB at most). At least 1. Ignored by the memory store.
+    int read_connections = 4;
+};
+
+// Opens the store that `url` names (the `db` setting):
+//   sqlite:///abs/path.db   SQLite file at an absolute path
+//   sqlite://rel/path.db    SQLite file relative to the current directory
+//   memory://               the in-memory fake, for tests; empty on every open
+//   postgresql://…          kUnavailable: the PostgreSQL backend is not built yet
+// The file and its parent directory are created when missing. Does not migrate: call Migrate().
+// Errors: kInvalid (field "db") for any other form; kUnavailable, naming the path, when the file cannot
+// be opened.
+core::Result<std::unique_ptr<ports::Store>> OpenStore(std::string_view url, const StoreOptions& options = {});
+
+}  // namespace rt::storage

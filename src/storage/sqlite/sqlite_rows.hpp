@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string_view>
+
+#include "core/api_key.hpp"
+#include "core/link.hpp"
+#include "core/partner.hpp"
+#include "core/program.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
+
+// How each domain type maps to its table's columns. Bind* binds parameters ?1..?N in the order of the
+// type's column list; Read* decodes the current row of a statement that selected that list, and fails
+// with kInternal (logged) when a stored value does not decode.
+namespace rt::storage::sqlite {
+
+inline constexpr std::string_view kProgramColumns =
+    "id, name, currency, destination_domains, attribution_model, attribution_window_days, stages, created_at, "
+    "updated_at";
+void BindProgram(Statement& statement, const core::Program& program);
+Result<core::Program> ReadProgram(const Statement& row);
+
+inline constexpr std::string_view kPartnerColumns =
+    "id, program_id, name, email, status, partner_group, created_at, updated_at";
+void BindPartner(Statement& statement, const core::Partner& partner);
+Result<core::Partner> ReadPartner(const Statement& row);
+
+inline constexpr std::string_view kLinkColumns =
+    "id, program_id, partner_id, code, destination, campaign, channel, status, created_at, updated_at";
+void BindLink(Statement& statement, const core::Link& link);
+Result<core::Link> ReadLink(const Statement& row);
+
+inline constexpr std::string_view kApiKeyColumns = "id, name, scope, secret_hash, created_at";
+void BindApiKey(Statement& statement, const core::ApiKeyRecord& key);
+Result<core::ApiKeyRecord> ReadApiKey(const Statement& row);
+
+}  // namespace rt::storage::sqlite

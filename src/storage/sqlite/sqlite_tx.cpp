@@ -1,0 +1,215 @@
+#include "storage/sqlite/sqlite_tx.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/store_rules.hpp"
+
+namespace rt::storage::sqlite {
+
+namespace {
+
+using core::ErrorCode;
+
+constexpr ConstraintError kProgramConstraints[] = {
+    {"programs.id", ErrorCode::kConflict, kProgramIdTaken},
+};
+constexpr ConstraintError kPartnerConstraints[] = {
+    {"partners.id", ErrorCode::kConflict, kPartnerIdTaken},
+    {"partners.program_id, partners.id", ErrorCode::kConflict, kPartnerIdTaken},
+    {"partners.program_id, partners.email", ErrorCode::kConflict, kPartnerEmailTaken},
+    {kForeignKey, ErrorCode::kNotFound, kPartnerProgramMissing},
+};
+constexpr ConstraintError kLinkConstraints[] = {
+    {"links.id", ErrorCode::kConflict, kLinkIdTaken},
+    {"links.code", ErrorCode::kConflict, kLinkCodeTaken},
+    {kForeignKey, ErrorCode::kNotFound, kLinkPartnerMissing},
+};
+constexpr ConstraintError kApiKeyConstraints[] = {
+    {"api_keys.id", ErrorCode::kConflict, kApiKeyIdTaken},
+};
+
+std::string Concat(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (auto p : parts) out += p;
+    return out;
+}
+
+// The one row `sql` selects with `key` bound to ?1, decoded by `read`; kNotFound (`not_found`) when none.
+template <class T>
+Result<T> GetOne(Connection& conn, const std::string& sql, std::string_view key, Result<T> (*read)(const Statement&),
+                 std::string_view not_found) {
+    auto statement = conn.Prepare(sql);
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, key);
+    auto row = statement->Step();
+    if (!row) return core::Fail(row.error());
+    if (!*row) return core::Fail(core::Error::NotFound(std::string(not_found)));
+    return read(*statement);
+}
+
+// A newest-first page of `table`: rows whose `equals` columns hold the given values, below
+// page.starting_after, at most the page limit of them (one more is read to learn has_more).
+template <class T>
+Result<core::Page<T>> ListPage(Connection& conn, std::string_view columns, std::string_view table,
+                               const std::vector<std::pair<std::string_view, std::string>>& equals,
+                               const core::PageRequest& page, Result<T> (*read)(const Statement&)) {
+    const int limit = EffectivePageLimit(page);
+    std::string sql = Concat({"SELECT ", columns, " FROM ", table});
+    std::vector<std::string_view> values;
+    auto where = [&](std::string_view column, std::string_view op, std::string_view value) {
+        values.push_back(value);
+        sql += Concat({values.size() == 1 ? " WHERE " : " AND ", column, op, "?", std::to_string(values.size())});
+    };
+    for (const auto& [column, value] : equals) where(column, " = ", value);
+    if (!page.starting_after.empty()) where("id", " < ", page.starting_after);
+    sql += " ORDER BY id DESC LIMIT ?" + std::to_string(values.size() + 1);
+
+    auto statement = conn.Prepare(sql);
+    if (!statement) return core::Fail(statement.error());
+    for (std::size_t i = 0; i < values.size(); ++i) statement->Bind(static_cast<int>(i + 1), values[i]);
+    statement->Bind(static_cast<int>(values.size() + 1), std::int64_t{limit} + 1);
+
+    core::Page<T> out;
+    for (;;) {
+        auto row = statement->Step();
+        if (!row) return core::Fail(row.error());
+        if (!*row) break;
+        if (out.data.size() == static_cast<std::size_t>(limit)) {
+            out.has_more = true;
+            break;
+        }
+        auto item = read(*statement);
+        if (!item) return core::Fail(item.error());
+        out.data.push_back(std::move(*item));
+    }
+    return out;
+}
+
+// The (column, value) pairs of the optional filters that are set.
+template <class... Filters>
+std::vector<std::pair<std::string_view, std::string>> Equals(const Filters&... filters) {
+    std::vector<std::pair<std::string_view, std::string>> out;
+    auto add = [&](const auto& filter) {
+        if (filter.second) out.emplace_back(filter.first, filter.second->str());
+    };
+    (add(filters), ...);
+    return out;
+}
+
+}  // namespace
+
+template <class Bind>
+Result<void> SqliteTx::Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
+                             std::string_view not_found) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    auto statement = conn_.Prepare(sql);
+    if (!statement) return core::Fail(statement.error());
+    bind(*statement);
+    if (auto ok = statement->Run(constraints); !ok) return ok;
+    if (!not_found.empty() && conn_.Changes() == 0) return core::Fail(core::Error::NotFound(std::string(not_found)));
+    return {};
+}
+
+Result<void> SqliteTx::InsertProgram(const core::Program& program) {
+    return Write(
+        Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"}),
+        [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints);
+}
+
+Result<core::Program> SqliteTx::GetProgram(const core::ProgramId& id) {
+    return GetOne(conn_, Concat({"SELECT ", kProgramColumns, " FROM programs WHERE id = ?1"}), id.str(), &ReadProgram,
+                  kProgramNotFound);
+}
+
+Result<void> SqliteTx::UpdateProgram(const core::Program& program) {
+    return Write(
+        "UPDATE programs SET name = ?2, currency = ?3, destination_domains = ?4, attribution_model = ?5, "
+        "attribution_window_days = ?6, stages = ?7, updated_at = ?9 WHERE id = ?1",
+        [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints, kProgramNotFound);
+}
+
+Result<core::Page<core::Program>> SqliteTx::ListPrograms(const core::PageRequest& page) {
+    return ListPage(conn_, kProgramColumns, "programs", {}, page, &ReadProgram);
+}
+
+Result<void> SqliteTx::InsertPartner(const core::Partner& partner) {
+    return Write(
+        Concat({"INSERT INTO partners (", kPartnerColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"}),
+        [&](Statement& s) { BindPartner(s, partner); }, kPartnerConstraints);
+}
+
+Result<core::Partner> SqliteTx::GetPartner(const core::PartnerId& id) {
+    return GetOne(conn_, Concat({"SELECT ", kPartnerColumns, " FROM partners WHERE id = ?1"}), id.str(), &ReadPartner,
+                  kPartnerNotFound);
+}
+
+Result<void> SqliteTx::UpdatePartner(const core::Partner& partner) {
+    return Write(
+        "UPDATE partners SET name = ?3, email = ?4, status = ?5, partner_group = ?6, updated_at = ?8 WHERE id = ?1",
+        [&](Statement& s) { BindPartner(s, partner); }, kPartnerConstraints, kPartnerNotFound);
+}
+
+Result<core::Page<core::Partner>> SqliteTx::ListPartners(const ports::PartnerFilter& filter,
+                                                         const core::PageRequest& page) {
+    auto equals = Equals(std::pair{"program_id", filter.program_id}, std::pair{"id", filter.partner_id});
+    return ListPage(conn_, kPartnerColumns, "partners", equals, page, &ReadPartner);
+}
+
+Result<void> SqliteTx::InsertLink(const core::Link& link) {
+    return Write(
+        Concat({"INSERT INTO links (", kLinkColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"}),
+        [&](Statement& s) { BindLink(s, link); }, kLinkConstraints);
+}
+
+Result<core::Link> SqliteTx::GetLink(const core::LinkId& id) {
+    return GetOne(conn_, Concat({"SELECT ", kLinkColumns, " FROM links WHERE id = ?1"}), id.str(), &ReadLink,
+                  kLinkNotFound);
+}
+
+Result<core::Link> SqliteTx::GetLinkByCode(std::string_view code) {
+    return GetOne(conn_, Concat({"SELECT ", kLinkColumns, " FROM links WHERE code = ?1"}), code, &ReadLink,
+                  kLinkNotFound);
+}
+
+Result<void> SqliteTx::UpdateLink(const core::Link& link) {
+    return Write(
+        "UPDATE links SET code = ?4, destination = ?5, campaign = ?6, channel = ?7, status = ?8, updated_at = ?10 "
+        "WHERE id = ?1",
+        [&](Statement& s) { BindLink(s, link); }, kLinkConstraints, kLinkNotFound);
+}
+
+Result<core::Page<core::Link>> SqliteTx::ListLinks(const ports::LinkFilter& filter, const core::PageRequest& page) {
+    auto equals = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
+    return ListPage(conn_, kLinkColumns, "links", equals, page, &ReadLink);
+}
+
+Result<void> SqliteTx::InsertApiKey(const core::ApiKeyRecord& key) {
+    return Write(
+        Concat({"INSERT INTO api_keys (", kApiKeyColumns, ") VALUES (?1, ?2, ?3, ?4, ?5)"}),
+        [&](Statement& s) { BindApiKey(s, key); }, kApiKeyConstraints);
+}
+
+Result<core::ApiKeyRecord> SqliteTx::GetApiKey(const core::ApiKeyId& id) {
+    return GetOne(conn_, Concat({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE id = ?1"}), id.str(), &ReadApiKey,
+                  kApiKeyNotFound);
+}
+
+Result<int> SqliteTx::DeleteApiKeysByName(std::string_view name) {
+    auto done = Write("DELETE FROM api_keys WHERE name = ?1", [&](Statement& s) { s.Bind(1, name); }, {});
+    if (!done) return core::Fail(done.error());
+    return conn_.Changes();
+}
+
+Result<int> SqliteTx::CountPrograms() {
+    auto statement = conn_.Prepare("SELECT count(*) FROM programs");
+    if (!statement) return core::Fail(statement.error());
+    auto row = statement->Step();
+    if (!row) return core::Fail(row.error());
+    return *row ? static_cast<int>(statement->Int(0)) : 0;
+}
+
+}  // namespace rt::storage::sqlite

@@ -1,0 +1,127 @@
+// The command line as API.md fixes it: help, version, one-line errors, configuration precedence.
+#include <sqlite3.h>
+
+#include <fstream>
+#include <regex>
+
+#include "e2e_fixture.hpp"
+
+namespace rt::testing {
+namespace {
+
+class Cli : public E2eTest {
+protected:
+    void SetUp() override {}  // no server: these tests run the binary's other commands
+
+    std::string WriteConfig(const std::string& text) {
+        const auto path = dir_.path() / "reftrack.toml";
+        std::ofstream(path) << text;
+        return path.string();
+    }
+    static bool IsOneLineError(const CommandResult& r) {
+        return r.exit_code != 0 && r.err.starts_with("reftrack: ") && r.err.find('\n') == r.err.size() - 1;
+    }
+};
+
+TEST_F(Cli, VersionAndHelp) {
+    auto version = Reftrack({"--version"});
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_TRUE(version.out.starts_with("reftrack 0.")) << version.out;
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"keys", "create", "--help"}}) {
+        auto r = Reftrack(args);
+        EXPECT_EQ(r.exit_code, 0) << args.back();
+        EXPECT_NE(r.out.find("--"), std::string::npos) << r.out;
+    }
+    EXPECT_NE(Reftrack({"serve", "--help"}).out.find("--listen"), std::string::npos);
+    EXPECT_NE(Reftrack({"keys", "create", "--help"}).out.find("--scope"), std::string::npos);
+}
+
+TEST_F(Cli, BadArgumentsGiveOneLineAndNonZero) {
+    EXPECT_TRUE(IsOneLineError(Reftrack({"fly"})));
+    EXPECT_TRUE(IsOneLineError(Reftrack({"serve", "--no-such-flag"})));
+    EXPECT_TRUE(IsOneLineError(Reftrack({"keys", "create"})));
+    auto scope = Reftrack({"keys", "create", "--scope", "root", "--db", db_url()});
+    EXPECT_TRUE(IsOneLineError(scope)) << scope.err;
+}
+
+TEST_F(Cli, BadSettingNamesTheSettingAndItsSource) {
+    auto flag = Reftrack({"serve", "--listen", "nowhere", "--db", db_url()});
+    ASSERT_TRUE(IsOneLineError(flag)) << flag.err;
+    EXPECT_NE(flag.err.find("listen (from --listen)"), std::string::npos) << flag.err;
+
+    auto env = Reftrack({"migrate", "--db", db_url()}, {{"REFTRACK_WORKERS", "0"}});
+    ASSERT_TRUE(IsOneLineError(env)) << env.err;
+    EXPECT_NE(env.err.find("workers (from REFTRACK_WORKERS)"), std::string::npos) << env.err;
+
+    const auto file = WriteConfig("workers = 0\n");
+    auto from_file = Reftrack({"migrate", "--config", file, "--db", db_url()});
+    ASSERT_TRUE(IsOneLineError(from_file)) << from_file.err;
+    EXPECT_NE(from_file.err.find("workers (from " + file + ")"), std::string::npos) << from_file.err;
+
+    // Environment outranks the file, flags outrank both.
+    EXPECT_EQ(Reftrack({"migrate", "--config", file, "--db", db_url()}, {{"REFTRACK_WORKERS", "4"}}).exit_code, 0);
+    EXPECT_EQ(Reftrack({"migrate", "--config", file, "--db", db_url()}, {{"REFTRACK_WORKERS", "zero"}}).exit_code, 1);
+    EXPECT_EQ(Reftrack({"migrate", "--db", db_url()}, {{"REFTRACK_DB", "mysql://nowhere/x"}}).exit_code, 0);
+    auto unknown = Reftrack({"migrate", "--config", WriteConfig("colour = \"blue\"\n"), "--db", db_url()});
+    ASSERT_TRUE(IsOneLineError(unknown)) << unknown.err;
+    EXPECT_NE(unknown.err.find("colour"), std::string::npos);
+}
+
+TEST_F(Cli, DatabaseUrlFromEnvironmentAndFile) {
+    const auto db_path = dir_.path() / "from-file.db";
+    const auto file = WriteConfig("db = \"sqlite://" + db_path.string() + "\"\n");
+    ASSERT_EQ(Reftrack({"migrate", "--config", file}).exit_code, 0);
+    EXPECT_TRUE(std::filesystem::exists(db_path));
+    const auto env_path = dir_.path() / "from-env.db";
+    ASSERT_EQ(Reftrack({"migrate"}, {{"REFTRACK_DB", "sqlite://" + env_path.string()}}).exit_code, 0);
+    EXPECT_TRUE(std::filesystem::exists(env_path));
+}
+
+TEST_F(Cli, UnreachableOrUnknownDatabaseIsOneLine) {
+    EXPECT_TRUE(IsOneLineError(Reftrack({"migrate", "--db", "sqlite:///proc/no/such/dir/x.db"})));
+    EXPECT_TRUE(IsOneLineError(Reftrack({"migrate", "--db", "mysql://localhost/x"})));
+    EXPECT_TRUE(IsOneLineError(Reftrack({"serve", "--db", "sqlite:///proc/no/such/dir/x.db"})));
+}
+
+TEST_F(Cli, MigrateIsIdempotentAndRefusesANewerSchema) {
+    auto first = Reftrack({"migrate", "--db", db_url()});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    auto second = Reftrack({"migrate", "--db", db_url()});
+    ASSERT_EQ(second.exit_code, 0) << second.err;
+    EXPECT_EQ(first.out, second.out);
+
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / "reftrack.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations(version, applied_at) VALUES (9999, 0)", nullptr, nullptr,
+                           nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    auto refused = Reftrack({"migrate", "--db", db_url()});
+    ASSERT_TRUE(IsOneLineError(refused)) << refused.err;
+    EXPECT_NE(refused.err.find("9999"), std::string::npos) << refused.err;
+    EXPECT_TRUE(IsOneLineError(Reftrack({"serve", "--db", db_url()})));
+}
+
+TEST_F(Cli, KeysCreatePrintsTheKeyAloneOnTheLastLine) {
+    auto r = Reftrack({"keys", "create", "--scope", "admin", "--name", "ci", "--db", db_url()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_TRUE(r.out.ends_with("\n"));
+    const std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+    EXPECT_TRUE(std::regex_match(last, std::regex("rtk_[0-9a-z]{26}_[0-9a-z]{32}\n"))) << r.out;
+
+    auto unknown_partner = Reftrack(
+        {"keys", "create", "--scope", "partner:prt_01jd0000000000000000000000", "--db", db_url()});
+    EXPECT_TRUE(IsOneLineError(unknown_partner)) << unknown_partner.err;
+
+    // The key is stored hashed: its secret appears nowhere in the database file.
+    const std::string secret = last.substr(last.size() - 33, 32);
+    for (const char* file : {"reftrack.db", "reftrack.db-wal"}) {
+        std::ifstream in(dir_.path() / file, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(bytes.find(secret), std::string::npos) << file;
+    }
+}
+
+}  // namespace
+}  // namespace rt::testing
