@@ -32,7 +32,7 @@ bench: build
 	@scripts/bench
 
 format:
-	@find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	@find src tests bench \( -name "*.cpp" -o -name "*.hpp" \) | xargs clang-format -i
 
 clean:
 	@rm -rf build

@@ -40,7 +40,8 @@ core::Result<void> SeedPartner(const Deps& deps, ports::StoreTx& tx, const core:
     if (!partner) return core::Fail(partner.error());
     if (auto ok = tx.InsertPartner(*partner); !ok) return ok;
     for (const auto& [destination, campaign] : kLinks) {
-        core::LinkFields link_fields{.destination = destination, .campaign = campaign,
+        core::LinkFields link_fields{.destination = destination,
+                                     .campaign = campaign,
                                      .channel = std::string(demo.group) == "media" ? "newsletter" : "social"};
         auto link = core::NewLink(link_fields, core::LinkId::Generate(now, deps.random), program.id, partner->id,
                                   core::GenerateCode(deps.random), program.destination_domains, now);
@@ -58,9 +59,10 @@ core::Result<bool> SeedDemoIfEmpty(const Deps& deps) {
         if (!count) return core::Fail(count.error());
         if (*count > 0) return false;
         const auto now = deps.clock.Now();
-        core::ProgramFields fields{.name = "Acme Cloud partner program",
-                                   .currency = "EUR",
-                                   .destination_domains = std::vector<std::string>{"shop.example.com", "*.acme.example.com"}};
+        core::ProgramFields fields{
+            .name = "Acme Cloud partner program",
+            .currency = "EUR",
+            .destination_domains = std::vector<std::string>{"shop.example.com", "*.acme.example.com"}};
         auto program = core::NewProgram(fields, core::ProgramId::Generate(now, deps.random), now);
         if (!program) return core::Fail(program.error());
         if (auto ok = tx.InsertProgram(*program); !ok) return core::Fail(ok.error());

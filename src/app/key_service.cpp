@@ -18,9 +18,8 @@ core::Result<void> CheckScopeTarget(ports::StoreTx& tx, const core::Scope& scope
         if (!p) found = core::Fail(p.error());
     }
     if (!found && found.error().code() == core::ErrorCode::kNotFound) {
-        return core::Fail(core::Error::Invalid("scope", "no such " + std::string(scope.kind == core::Scope::Kind::kPartner
-                                                                                     ? "partner"
-                                                                                     : "program")));
+        return core::Fail(core::Error::Invalid(
+            "scope", "no such " + std::string(scope.kind == core::Scope::Kind::kPartner ? "partner" : "program")));
     }
     return found;
 }

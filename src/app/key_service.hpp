@@ -23,7 +23,7 @@ struct CreatedKey {
 // fingerprint for `cache_ttl`; a deleted key may thus keep working for up to that long on a running
 // server. Thread-safe; blocking.
 class KeyService {
-public:
+  public:
     static constexpr std::size_t kMaxCachedKeys = 10'000;
 
     KeyService(Deps deps, ports::SecretHasher& hasher, std::chrono::milliseconds cache_ttl = std::chrono::seconds(60))
@@ -38,7 +38,7 @@ public:
     // Deletes every key of this name (used to rotate the key `make run` prints); returns how many.
     core::Result<int> DeleteByName(std::string_view name);
 
-private:
+  private:
     struct Cached {
         Principal principal;
         std::int64_t expires_ms;

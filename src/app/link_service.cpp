@@ -16,7 +16,8 @@ bool MaySee(const Principal& who, const core::Link& link) {
 // The partner a new link is for: the caller itself for a partner key, else the named one.
 core::Result<core::PartnerId> PartnerForNewLink(const Principal& who, const core::LinkFields& fields) {
     if (const auto* own = who.partner()) {
-        if (fields.partner_id && *fields.partner_id != *own) return core::Fail(core::Error::NotFound("no such partner"));
+        if (fields.partner_id && *fields.partner_id != *own)
+            return core::Fail(core::Error::NotFound("no such partner"));
         return core::PartnerId::FromTrusted(*own);
     }
     if (!fields.partner_id) return core::Fail(core::Error::Invalid("partner_id", "is required"));
@@ -25,48 +26,43 @@ core::Result<core::PartnerId> PartnerForNewLink(const Principal& who, const core
     return *id;
 }
 
+// Only active partners get new links or change theirs.
+core::Result<void> RequireActive(const core::Partner& partner) {
+    if (partner.status == core::PartnerStatus::kActive) return {};
+    return core::Fail(core::Error::Conflict("the partner is " + std::string(core::ToString(partner.status)) +
+                                            "; only active partners create or change links"));
+}
+
 }  // namespace
 
 core::Result<core::Link> LinkService::Create(const Principal& who, const core::LinkFields& fields) {
     if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
     auto partner_id = PartnerForNewLink(who, fields);
     if (!partner_id) return core::Fail(partner_id.error());
-
-    auto draft = ports::Transact<core::Link>(deps_.store, ports::TxMode::kRead,
-                                             [&](ports::StoreTx& tx) -> core::Result<core::Link> {
-        auto partner = tx.GetPartner(*partner_id);
-        if (!partner) {
-            if (partner.error().code() != core::ErrorCode::kNotFound) return core::Fail(partner.error());
-            return core::Fail(core::Error::Invalid("partner_id", "no such partner"));
-        }
-        if (partner->status != core::PartnerStatus::kActive) {
-            return core::Fail(core::Error::Conflict("the partner is " + std::string(core::ToString(partner->status)) +
-                                                    "; only active partners get new links"));
-        }
-        auto program = tx.GetProgram(partner->program_id);
-        if (!program) return core::Fail(program.error());
-        const auto now = deps_.clock.Now();
-        return core::NewLink(fields, core::LinkId::Generate(now, deps_.random), partner->program_id, partner->id,
-                             core::GenerateCode(deps_.random), program->destination_domains, now);
-    });
-    if (!draft) return draft;
-    if (fields.code) {
-        auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertLink(*draft); });
-        if (!done) return core::Fail(done.error());
-        return draft;
-    }
-    return InsertWithFreshCode(*draft);
-}
-
-core::Result<core::Link> LinkService::InsertWithFreshCode(const core::Link& link) {
-    core::Link candidate = link;
-    for (int attempt = 0;; ++attempt) {
-        auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertLink(candidate); });
-        if (done) return candidate;
-        if (done.error().code() != core::ErrorCode::kConflict || attempt + 1 >= kCodeAttempts) {
-            return core::Fail(done.error());
-        }
-        candidate.code = core::GenerateCode(deps_.random);
+    // The partner's state, the program's domains and the code's uniqueness are checked in the
+    // transaction that inserts, so a concurrent suspension or domain change cannot slip between.
+    for (int attempt = 1;; ++attempt) {
+        auto link = ports::Transact<core::Link>(
+            deps_.store, ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<core::Link> {
+                auto partner = tx.GetPartner(*partner_id);
+                if (!partner) {
+                    if (partner.error().code() != core::ErrorCode::kNotFound) return core::Fail(partner.error());
+                    return core::Fail(core::Error::Invalid("partner_id", "no such partner"));
+                }
+                if (auto ok = RequireActive(*partner); !ok) return core::Fail(ok.error());
+                auto program = tx.GetProgram(partner->program_id);
+                if (!program) return core::Fail(program.error());
+                const auto now = deps_.clock.Now();
+                auto draft =
+                    core::NewLink(fields, core::LinkId::Generate(now, deps_.random), partner->program_id, partner->id,
+                                  core::GenerateCode(deps_.random), program->destination_domains, now);
+                if (!draft) return draft;
+                if (auto ok = tx.InsertLink(*draft); !ok) return core::Fail(ok.error());
+                return draft;
+            });
+        // A drawn code that collides is drawn again; a vanity code that collides is the caller's conflict.
+        const bool code_collision = !link && link.error().code() == core::ErrorCode::kConflict && !fields.code;
+        if (!code_collision || attempt >= kCodeAttempts) return link;
     }
 }
 
@@ -82,20 +78,28 @@ core::Result<core::Link> LinkService::Get(const Principal& who, std::string_view
 
 core::Result<core::Link> LinkService::Patch(const Principal& who, std::string_view id, const core::LinkFields& patch) {
     if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
+    if (who.partner() != nullptr && patch.status) {
+        return core::Fail(core::Error::Forbidden("only an admin key may enable or disable a link"));
+    }
     const auto link_id = core::LinkId::Parse(id);
     if (!link_id) return core::Fail(LinkNotFound());
-    return ports::Transact<core::Link>(deps_.store, ports::TxMode::kWrite,
-                                       [&](ports::StoreTx& tx) -> core::Result<core::Link> {
-        auto current = tx.GetLink(*link_id);
-        if (!current) return current;
-        if (!MaySee(who, *current)) return core::Fail(LinkNotFound());
-        auto program = tx.GetProgram(current->program_id);
-        if (!program) return core::Fail(program.error());
-        auto next = core::PatchLink(*current, patch, program->destination_domains, deps_.clock.Now());
-        if (!next) return next;
-        if (auto ok = tx.UpdateLink(*next); !ok) return core::Fail(ok.error());
-        return next;
-    });
+    return ports::Transact<core::Link>(
+        deps_.store, ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<core::Link> {
+            auto current = tx.GetLink(*link_id);
+            if (!current) return current;
+            if (!MaySee(who, *current)) return core::Fail(LinkNotFound());
+            if (who.partner() != nullptr) {
+                auto partner = tx.GetPartner(current->partner_id);
+                if (!partner) return core::Fail(partner.error());
+                if (auto ok = RequireActive(*partner); !ok) return core::Fail(ok.error());
+            }
+            auto program = tx.GetProgram(current->program_id);
+            if (!program) return core::Fail(program.error());
+            auto next = core::PatchLink(*current, patch, program->destination_domains, deps_.clock.Now());
+            if (!next) return next;
+            if (auto ok = tx.UpdateLink(*next); !ok) return core::Fail(ok.error());
+            return next;
+        });
 }
 
 core::Result<core::Page<core::Link>> LinkService::List(const Principal& who, const LinkListFilter& filter,

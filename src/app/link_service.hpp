@@ -16,10 +16,11 @@ struct LinkListFilter {
     std::optional<std::string> partner_id;
 };
 
-// Links: admins manage every link; a partner key creates, sees and edits its own links only; ingest
-// keys none. Blocking; thread-safe.
+// Links: admins manage every link; a partner key creates, sees and edits its own links only (not
+// their status: enabling and disabling is an admin's call), and only while the partner is active;
+// ingest keys none. Blocking; thread-safe.
 class LinkService {
-public:
+  public:
     // How often a generated code is drawn again after colliding with an existing one.
     static constexpr int kCodeAttempts = 8;
 
@@ -34,9 +35,7 @@ public:
     core::Result<core::Page<core::Link>> List(const Principal& who, const LinkListFilter& filter,
                                               const core::PageRequest& page);
 
-private:
-    core::Result<core::Link> InsertWithFreshCode(const core::Link& link);
-
+  private:
     Deps deps_;
 };
 

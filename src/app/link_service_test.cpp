@@ -11,14 +11,15 @@ namespace rt::app {
 namespace {
 
 class LinkServiceTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto store = storage::OpenStore("memory://");
         ASSERT_TRUE(store) << store.error().message();
         store_ = std::move(*store);
         ASSERT_TRUE(store_->Migrate());
         auto program = ProgramService(deps()).Create(
-            admin_, {.name = "Acme", .currency = "EUR", .destination_domains = std::vector<std::string>{"shop.example.com"}});
+            admin_,
+            {.name = "Acme", .currency = "EUR", .destination_domains = std::vector<std::string>{"shop.example.com"}});
         ASSERT_TRUE(program) << program.error().message();
         auto partner = PartnerService(deps()).Create(
             admin_, {.program_id = program->id.str(), .name = "Ada", .email = "ada@example.com"});
@@ -66,7 +67,8 @@ struct ScopeCase {
 };
 
 TEST_F(LinkServiceTest, ScopeTable) {
-    auto link = LinkService(deps()).Create(admin_, {.partner_id = partner_, .destination = "https://shop.example.com/"});
+    auto link =
+        LinkService(deps()).Create(admin_, {.partner_id = partner_, .destination = "https://shop.example.com/"});
     ASSERT_TRUE(link);
     auto other = PartnerService(deps()).Create(
         admin_, {.program_id = link->program_id.str(), .name = "Bob", .email = "bob@example.com"});

@@ -14,10 +14,10 @@ struct PartnerListFilter {
     std::optional<std::string> program_id;  // as given by the caller; unknown ids give an empty list
 };
 
-// Partners: admins manage them; a partner key sees and may rename only itself (not its status or
-// group); ingest keys nothing. Blocking; thread-safe.
+// Partners: admins manage them; a partner key sees only itself and may change its own name and
+// email (not its status or group); ingest keys nothing. Blocking; thread-safe.
 class PartnerService {
-public:
+  public:
     explicit PartnerService(Deps deps) : deps_(deps) {}
 
     // kInvalid when program_id is missing or unknown; kConflict when the email is taken in the program.
@@ -27,7 +27,7 @@ public:
     core::Result<core::Page<core::Partner>> List(const Principal& who, const PartnerListFilter& filter,
                                                  const core::PageRequest& page);
 
-private:
+  private:
     Deps deps_;
 };
 

@@ -20,7 +20,8 @@ core::Result<core::Program> ProgramService::Create(const Principal& who, const c
     const auto now = deps_.clock.Now();
     auto program = core::NewProgram(fields, core::ProgramId::Generate(now, deps_.random), now);
     if (!program) return program;
-    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertProgram(*program); });
+    auto done =
+        deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertProgram(*program); });
     if (!done) return core::Fail(done.error());
     return program;
 }

@@ -12,7 +12,7 @@ namespace rt::app {
 // Programs: admins manage them; a partner key sees only its own program; ingest keys none.
 // Every method blocks on the store (call from a worker thread) and is safe from several threads.
 class ProgramService {
-public:
+  public:
     explicit ProgramService(Deps deps) : deps_(deps) {}
 
     core::Result<core::Program> Create(const Principal& who, const core::ProgramFields& fields);
@@ -21,7 +21,7 @@ public:
     core::Result<core::Program> Patch(const Principal& who, std::string_view id, const core::ProgramFields& patch);
     core::Result<core::Page<core::Program>> List(const Principal& who, const core::PageRequest& page);
 
-private:
+  private:
     Deps deps_;
 };
 

@@ -1,8 +1,7 @@
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "server/commands.hpp"
 #include "server/config.hpp"
@@ -13,7 +12,9 @@ namespace {
 void AddSettingFlag(CLI::App& cmd, std::map<std::string, std::string>& flags, const std::string& name,
                     const std::string& help) {
     cmd.add_option_function<std::string>(
-        "--" + std::string(name == "public_url" ? "public-url" : name == "log_level" ? "log-level" : name),
+        "--" + std::string(name == "public_url"  ? "public-url"
+                           : name == "log_level" ? "log-level"
+                                                 : name),
         [&flags, name](const std::string& v) { flags[name] = v; }, help);
 }
 
@@ -30,12 +31,14 @@ int main(int argc, char** argv) {
                        "database URL: sqlite:///abs.db, sqlite://rel.db, postgresql://user@host:port/db "
                        "(env REFTRACK_DB; default sqlite://./var/reftrack.db)");
         cmd.add_option_function<std::string>(
-            "--config", [&](const std::string& v) { sources.file = v; }, "TOML configuration file (env REFTRACK_CONFIG)");
+            "--config", [&](const std::string& v) { sources.file = v; },
+            "TOML configuration file (env REFTRACK_CONFIG)");
     };
 
     auto* serve = app.add_subcommand("serve", "Start the HTTP server (migrates the schema first)");
     add_common(*serve);
-    AddSettingFlag(*serve, sources.flags, "listen", "HOST:PORT to listen on (env REFTRACK_LISTEN; default 127.0.0.1:8080)");
+    AddSettingFlag(*serve, sources.flags, "listen",
+                   "HOST:PORT to listen on (env REFTRACK_LISTEN; default 127.0.0.1:8080)");
     AddSettingFlag(*serve, sources.flags, "public_url",
                    "base URL of tracking links (env REFTRACK_PUBLIC_URL; default http://<listen>)");
     AddSettingFlag(*serve, sources.flags, "log_level", "trace|debug|info|warn|error|off (env REFTRACK_LOG_LEVEL)");

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 
-
 namespace rt::core {
 
 namespace {
@@ -26,9 +25,12 @@ std::optional<Scope> ParseScope(std::string_view text) {
 
 std::string ToString(const Scope& scope) {
     switch (scope.kind) {
-        case Scope::Kind::kAdmin: return "admin";
-        case Scope::Kind::kPartner: return "partner:" + scope.target;
-        case Scope::Kind::kIngest: return "ingest:" + scope.target;
+        case Scope::Kind::kAdmin:
+            return "admin";
+        case Scope::Kind::kPartner:
+            return "partner:" + scope.target;
+        case Scope::Kind::kIngest:
+            return "ingest:" + scope.target;
     }
     return "admin";
 }
@@ -49,7 +51,8 @@ std::optional<ApiKeyId> ApiKeyIdOfToken(std::string_view token) {
     if (token[kTokenPrefix.size() + kIdBodyLength] != '_') return std::nullopt;
     const std::string_view secret = token.substr(kTokenPrefix.size() + kIdBodyLength + 1);
     if (secret.find_first_not_of(kSecretAlphabet) != std::string_view::npos) return std::nullopt;
-    return ApiKeyId::Parse(std::string(ApiKeyTag::kPrefix) + std::string(token.substr(kTokenPrefix.size(), kIdBodyLength)));
+    return ApiKeyId::Parse(std::string(ApiKeyTag::kPrefix) +
+                           std::string(token.substr(kTokenPrefix.size(), kIdBodyLength)));
 }
 
 }  // namespace rt::core

@@ -1,10 +1,9 @@
 #pragma once
 
 #include <string>
+#include <tl/expected.hpp>
 #include <utility>
 #include <vector>
-
-#include <tl/expected.hpp>
 
 namespace rt::core {
 
@@ -31,7 +30,7 @@ struct FieldError {
 // An error value: a code, a human-readable message safe to show to the caller, and for kInvalid the
 // offending fields. Messages never contain secrets or internal details.
 class Error {
-public:
+  public:
     Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
     Error(ErrorCode code, std::string message, std::vector<FieldError> fields)
         : code_(code), message_(std::move(message)), fields_(std::move(fields)) {}
@@ -45,12 +44,14 @@ public:
     static Error Internal(std::string message) { return {ErrorCode::kInternal, std::move(message)}; }
     // A single invalid field.
     static Error Invalid(std::string field, std::string message) {
-        std::vector<FieldError> fields{{std::move(field), message}};
-        return {ErrorCode::kInvalid, std::move(message), std::move(fields)};
+        std::string detail = field + ": " + message;
+        std::vector<FieldError> fields{{std::move(field), std::move(message)}};
+        return {ErrorCode::kInvalid, std::move(detail), std::move(fields)};
     }
     // Several invalid fields at once; precondition: !fields.empty().
     static Error Invalid(std::vector<FieldError> fields) {
-        std::string message = fields.size() == 1 ? fields.front().message : "the request has invalid fields";
+        std::string message = fields.size() == 1 ? fields.front().field + ": " + fields.front().message
+                                                 : "the request has invalid fields";
         return {ErrorCode::kInvalid, std::move(message), std::move(fields)};
     }
 
@@ -58,7 +59,7 @@ public:
     const std::string& message() const { return message_; }
     const std::vector<FieldError>& fields() const { return fields_; }
 
-private:
+  private:
     ErrorCode code_;
     std::string message_;
     std::vector<FieldError> fields_;
@@ -72,7 +73,7 @@ inline tl::unexpected<Error> Fail(Error e) { return tl::unexpected<Error>(std::m
 
 // Collects field errors during validation, so a caller sees every problem of a request at once.
 class FieldErrors {
-public:
+  public:
     void Add(std::string field, std::string message) { fields_.push_back({std::move(field), std::move(message)}); }
     bool empty() const { return fields_.empty(); }
     // On success (no field added): an empty Result; otherwise kInvalid with every field.
@@ -81,7 +82,7 @@ public:
         return Fail(Error::Invalid(fields_));
     }
 
-private:
+  private:
     std::vector<FieldError> fields_;
 };
 

@@ -23,7 +23,7 @@ bool IsIdBody(std::string_view body);
 // A public, prefixed, unguessable identifier ("prt_01jd…"). Tag supplies kPrefix.
 template <class Tag>
 class Id {
-public:
+  public:
     Id() = default;
 
     static Id Generate(TimePoint now, Random& random) { return Id(std::string(Tag::kPrefix) + NewIdBody(now, random)); }
@@ -41,7 +41,7 @@ public:
     bool empty() const { return value_.empty(); }
     auto operator<=>(const Id&) const = default;
 
-private:
+  private:
     explicit Id(std::string value) : value_(std::move(value)) {}
     std::string value_;
 };

@@ -9,7 +9,7 @@ namespace rt::core {
 
 // An ISO 4217 currency code from the active list ("EUR"). Construct through Parse.
 class Currency {
-public:
+  public:
     Currency() = default;
     // Upper-case three-letter active ISO 4217 code; nullopt for anything else ("eur" is refused).
     static std::optional<Currency> Parse(std::string_view code);
@@ -20,7 +20,7 @@ public:
     int minor_digits() const;
     bool operator==(const Currency&) const = default;
 
-private:
+  private:
     explicit Currency(std::string code) : code_(std::move(code)) {}
     std::string code_;
 };

@@ -11,10 +11,8 @@ namespace rt::core {
 namespace {
 
 constexpr std::pair<AttributionModel, std::string_view> kModels[] = {
-    {AttributionModel::kFirstClick, "first_click"},
-    {AttributionModel::kLastClick, "last_click"},
-    {AttributionModel::kLinear, "linear"},
-    {AttributionModel::kPositionBased, "position_based"},
+    {AttributionModel::kFirstClick, "first_click"}, {AttributionModel::kLastClick, "last_click"},
+    {AttributionModel::kLinear, "linear"},          {AttributionModel::kPositionBased, "position_based"},
     {AttributionModel::kTimeDecay, "time_decay"},
 };
 
@@ -160,8 +158,11 @@ Result<Program> PatchProgram(Program program, const ProgramFields& patch, TimePo
         program.destination_domains = std::move(domains);
     }
     if (patch.attribution) {
-        CheckAttribution(errors, *patch.attribution);
-        program.attribution = *patch.attribution;
+        AttributionSettings next = program.attribution;
+        if (patch.attribution->model) next.model = *patch.attribution->model;
+        if (patch.attribution->window_days) next.window_days = *patch.attribution->window_days;
+        CheckAttribution(errors, next);
+        program.attribution = next;
     }
     if (patch.stages) {
         CheckStages(errors, *patch.stages);

@@ -26,6 +26,16 @@ struct AttributionSettings {
     bool operator==(const AttributionSettings&) const = default;
 };
 
+// A change to attribution settings: only the members present change.
+struct AttributionPatch {
+    AttributionPatch() = default;
+    // Both members set: replaces the settings whole.
+    AttributionPatch(const AttributionSettings& s) : model(s.model), window_days(s.window_days) {}  // NOLINT
+
+    std::optional<AttributionModel> model;
+    std::optional<int> window_days;
+};
+
 // What reaching a stage means for the referral: still in the pipeline, converted, or dropped.
 enum class StageKind { kOpen, kWon, kLost };
 
@@ -64,7 +74,7 @@ struct ProgramFields {
     std::optional<std::string> name;
     std::optional<std::string> currency;
     std::optional<std::vector<std::string>> destination_domains;
-    std::optional<AttributionSettings> attribution;
+    std::optional<AttributionPatch> attribution;
     std::optional<std::vector<Stage>> stages;
 };
 

@@ -8,7 +8,8 @@ namespace rt::core {
 
 std::uint32_t Random::Uniform(std::uint32_t bound) {
     // Rejection sampling: drop draws from the incomplete top range so every residue is equally likely.
-    const std::uint32_t limit = std::numeric_limits<std::uint32_t>::max() - std::numeric_limits<std::uint32_t>::max() % bound;
+    const std::uint32_t limit =
+        std::numeric_limits<std::uint32_t>::max() - std::numeric_limits<std::uint32_t>::max() % bound;
     for (;;) {
         std::array<std::uint8_t, 4> bytes{};
         Fill(bytes);

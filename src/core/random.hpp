@@ -9,7 +9,7 @@ namespace rt::core {
 // The randomness port. Production uses a CSPRNG (libsodium); tests use a seeded fake.
 // Thread safety: implementations must be safe to call from several threads.
 class Random {
-public:
+  public:
     virtual ~Random() = default;
     virtual void Fill(std::span<std::uint8_t> out) = 0;
 

@@ -9,10 +9,10 @@ namespace rt::core {
 namespace {
 
 // Words that would read as part of the product, or impersonate it, in a tracking URL.
-constexpr std::array<std::string_view, 24> kReserved{
-    "admin",   "api",     "app",    "assets", "auth",    "dashboard", "docs",   "favicon",
-    "health",  "healthz", "help",   "login",  "logout",  "metrics",   "portal", "r",
-    "readyz",  "reftrack", "settings", "signup", "static", "support", "track", "www"};
+constexpr std::array<std::string_view, 24> kReserved{"admin",    "api",     "app",    "assets",  "auth",   "dashboard",
+                                                     "docs",     "favicon", "health", "healthz", "help",   "login",
+                                                     "logout",   "metrics", "portal", "r",       "readyz", "reftrack",
+                                                     "settings", "signup",  "static", "support", "track",  "www"};
 
 }  // namespace
 

@@ -70,7 +70,9 @@ bool CheckText(FieldErrors& errors, std::string_view field, std::string_view val
 }
 
 bool CheckSlug(FieldErrors& errors, std::string_view field, std::string_view value, std::size_t max_length) {
-    const auto ok = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; };
+    const auto ok = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    };
     if (value.empty() || value.size() > max_length || !std::all_of(value.begin(), value.end(), ok)) {
         errors.Add(std::string(field),
                    "must be 1 to " + std::to_string(max_length) + " characters of a-z, 0-9, '_' and '-'");

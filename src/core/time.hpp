@@ -23,7 +23,7 @@ std::optional<TimePoint> ParseRfc3339(std::string_view text);
 
 // The clock port. Implementations: the system clock (src/ports) and a settable fake for tests.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual TimePoint Now() = 0;
 };

@@ -1,8 +1,8 @@
 #include "http/api_support.hpp"
 
-#include <charconv>
-
 #include <spdlog/spdlog.h>
+
+#include <charconv>
 
 #include "core/text.hpp"
 #include "http/problem.hpp"
@@ -64,7 +64,8 @@ BlockingHandler Authed(app::KeyService& keys, AuthedHandler handler) {
     return [&keys, handler = std::move(handler)](const Request& request, const PathParams& params) {
         const auto header = request.HeaderValue("authorization");
         constexpr std::string_view kBearer = "bearer ";
-        if (!header || header->size() <= kBearer.size() || core::ToLower(header->substr(0, kBearer.size())) != kBearer) {
+        if (!header || header->size() <= kBearer.size() ||
+            core::ToLower(header->substr(0, kBearer.size())) != kBearer) {
             return ErrorResponse(core::Error::Unauthenticated("send an API key as Authorization: Bearer <key>"));
         }
         auto principal = keys.Authenticate(core::Trim(header->substr(kBearer.size())));

@@ -9,12 +9,12 @@ namespace {
 
 nlohmann::json OptionalText(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
 
-std::optional<core::AttributionSettings> ReadAttribution(JsonFields& fields) {
+std::optional<core::AttributionPatch> ReadAttribution(JsonFields& fields) {
     const auto* object = fields.Object("attribution");
     if (object == nullptr) return std::nullopt;
     JsonFields nested(*object, fields.Path("attribution."));
     nested.RejectUnknown({"model", "window_days"});
-    core::AttributionSettings settings;
+    core::AttributionPatch settings;
     if (auto model = nested.String("model")) {
         if (auto parsed = core::ParseAttributionModel(*model)) {
             settings.model = *parsed;
@@ -47,8 +47,10 @@ std::optional<std::vector<core::Stage>> ReadStages(JsonFields& fields) {
         stage.key = nested.String("key").value_or("");
         stage.name = nested.String("name").value_or(stage.key);
         if (auto kind = nested.String("kind")) {
-            if (auto parsed = core::ParseStageKind(*kind)) stage.kind = *parsed;
-            else nested.errors().Add(nested.Path("kind"), "must be one of open, won, lost");
+            if (auto parsed = core::ParseStageKind(*kind))
+                stage.kind = *parsed;
+            else
+                nested.errors().Add(nested.Path("kind"), "must be one of open, won, lost");
         }
         fields.Absorb(nested);
         stages.push_back(std::move(stage));
@@ -60,16 +62,18 @@ std::optional<std::vector<core::Stage>> ReadStages(JsonFields& fields) {
 
 nlohmann::json ToJson(const core::Program& p) {
     nlohmann::json stages = nlohmann::json::array();
-    for (const auto& s : p.stages) stages.push_back({{"key", s.key}, {"name", s.name}, {"kind", core::ToString(s.kind)}});
-    return {{"id", p.id.str()},
-            {"object", "program"},
-            {"name", p.name},
-            {"currency", p.currency.code()},
-            {"destination_domains", p.destination_domains},
-            {"attribution", {{"model", core::ToString(p.attribution.model)}, {"window_days", p.attribution.window_days}}},
-            {"stages", std::move(stages)},
-            {"created_at", core::FormatRfc3339(p.created_at)},
-            {"updated_at", core::FormatRfc3339(p.updated_at)}};
+    for (const auto& s : p.stages)
+        stages.push_back({{"key", s.key}, {"name", s.name}, {"kind", core::ToString(s.kind)}});
+    return {
+        {"id", p.id.str()},
+        {"object", "program"},
+        {"name", p.name},
+        {"currency", p.currency.code()},
+        {"destination_domains", p.destination_domains},
+        {"attribution", {{"model", core::ToString(p.attribution.model)}, {"window_days", p.attribution.window_days}}},
+        {"stages", std::move(stages)},
+        {"created_at", core::FormatRfc3339(p.created_at)},
+        {"updated_at", core::FormatRfc3339(p.updated_at)}};
 }
 
 nlohmann::json ToJson(const core::Partner& p) {

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 
@@ -15,7 +14,7 @@ namespace rt::http {
 // Reads typed fields out of a JSON object, collecting one error per bad field, so a client learns
 // everything wrong with a request at once. An absent field reads as nullopt.
 class JsonFields {
-public:
+  public:
     JsonFields(const nlohmann::json& object, std::string prefix = "") : object_(object), prefix_(std::move(prefix)) {}
 
     // A string; `null_clears` lets JSON null mean "remove" (read as "").
@@ -34,7 +33,7 @@ public:
     // Merges another reader's errors (for nested objects).
     void Absorb(JsonFields& nested);
 
-private:
+  private:
     const nlohmann::json* Find(std::string_view name) const;
 
     const nlohmann::json& object_;

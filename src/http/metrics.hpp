@@ -36,13 +36,14 @@ class Metrics {
 
     // Sets gauge `name` to `value`, registering it with `help` on first use. Precondition: `name` is a
     // valid Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*), not one of the HTTP metrics, and not
-    // registered by another of these functions; a call that breaks it is ignored (asserts in debug).
+    // already registered as another kind (counter, gauge, gauge function); a call that breaks it is
+    // ignored (and asserts in debug builds).
     void SetGauge(std::string_view name, std::string_view help, double value);
     // Adds `delta` to counter `name`, registering it with `help` (at 0) on first use. Same precondition.
     void AddToCounter(std::string_view name, std::string_view help, std::uint64_t delta = 1);
-    // Registers gauge `name` (or replaces its function) whose value `read` returns at each Render(), e.g. a queue
-    // depth. `read` is called under the registry's lock: it must be fast, thread-safe and must not call
-    // back into this registry. Same precondition on `name`.
+    // Registers gauge `name` (or replaces its function) whose value `read` returns at each Render(),
+    // e.g. a queue depth. `read` is called under the registry's lock: it must be fast, thread-safe and
+    // must not call back into this registry. Same precondition on `name`.
     void SetGaugeFunction(std::string_view name, std::string_view help, std::function<double()> read);
 
     // Every metric in the Prometheus text exposition format 0.0.4, with HELP and TYPE lines: the HTTP

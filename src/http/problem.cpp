@@ -8,21 +8,36 @@ namespace {
 
 std::string_view TitleOf(int status) {
     switch (status) {
-        case 400: return "Malformed request";
-        case 401: return "Unauthenticated";
-        case 403: return "Forbidden";
-        case 404: return "Not found";
-        case 405: return "Method not allowed";
-        case 408: return "Request timeout";
-        case 409: return "Conflict";
-        case 413: return "Payload too large";
-        case 415: return "Unsupported media type";
-        case 422: return "Invalid values";
-        case 429: return "Too many requests";
-        case 431: return "Request header fields too large";
-        case 500: return "Internal error";
-        case 503: return "Service unavailable";
-        default: return "Error";
+        case 400:
+            return "Malformed request";
+        case 401:
+            return "Unauthenticated";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not found";
+        case 405:
+            return "Method not allowed";
+        case 408:
+            return "Request timeout";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Payload too large";
+        case 415:
+            return "Unsupported media type";
+        case 422:
+            return "Invalid values";
+        case 429:
+            return "Too many requests";
+        case 431:
+            return "Request header fields too large";
+        case 500:
+            return "Internal error";
+        case 503:
+            return "Service unavailable";
+        default:
+            return "Error";
     }
 }
 
@@ -38,14 +53,22 @@ Response Build(int status, nlohmann::json body) {
 
 int StatusOf(core::ErrorCode code) {
     switch (code) {
-        case core::ErrorCode::kMalformed: return 400;
-        case core::ErrorCode::kUnauthenticated: return 401;
-        case core::ErrorCode::kForbidden: return 403;
-        case core::ErrorCode::kNotFound: return 404;
-        case core::ErrorCode::kConflict: return 409;
-        case core::ErrorCode::kInvalid: return 422;
-        case core::ErrorCode::kUnavailable: return 503;
-        case core::ErrorCode::kInternal: return 500;
+        case core::ErrorCode::kMalformed:
+            return 400;
+        case core::ErrorCode::kUnauthenticated:
+            return 401;
+        case core::ErrorCode::kForbidden:
+            return 403;
+        case core::ErrorCode::kNotFound:
+            return 404;
+        case core::ErrorCode::kConflict:
+            return 409;
+        case core::ErrorCode::kInvalid:
+            return 422;
+        case core::ErrorCode::kUnavailable:
+            return 503;
+        case core::ErrorCode::kInternal:
+            return 500;
     }
     return 500;
 }

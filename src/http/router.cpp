@@ -103,6 +103,7 @@ void Router::Dispatch(Request request, Responder respond) const {
         if (!Match(route, segments, params)) continue;
         if (route.info.method != wanted) {
             allow += (allow.empty() ? "" : ", ") + std::string(ToString(route.info.method));
+            if (route.info.method == Method::kGet) allow += ", HEAD";
             continue;
         }
         auto task = [&route, params = std::move(params), request = std::move(request), respond]() mutable {

@@ -13,12 +13,12 @@ namespace rt::http {
 
 // Values of a route's {placeholders}, percent-decoded.
 class PathParams {
-public:
+  public:
     void Add(std::string name, std::string value) { values_.emplace_back(std::move(name), std::move(value)); }
     // The value of `name`; precondition: the route pattern has that placeholder.
     const std::string& Get(std::string_view name) const;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> values_;
 };
 
@@ -35,7 +35,7 @@ struct RouteInfo {
 // route; a full worker queue → 503 with Retry-After. Routes are added before serving starts;
 // Dispatch is then thread-safe.
 class Router {
-public:
+  public:
     explicit Router(WorkerPool& pool) : pool_(pool) {}
 
     void Add(Method method, std::string pattern, BlockingHandler handler);
@@ -43,7 +43,7 @@ public:
     void Dispatch(Request request, Responder respond) const;
     std::vector<RouteInfo> Routes() const;
 
-private:
+  private:
     struct Route {
         RouteInfo info;
         std::vector<std::string> segments;

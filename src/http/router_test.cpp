@@ -1,8 +1,8 @@
 #include "http/router.hpp"
 
-#include <future>
-
 #include <gtest/gtest.h>
+
+#include <future>
 
 namespace rt::http {
 namespace {
@@ -18,7 +18,7 @@ Response Call(const Router& router, Method method, std::string path) {
 }
 
 class RouterTest : public ::testing::Test {
-protected:
+  protected:
     RouterTest() {
         router_.Add(Method::kGet, "/api/v1/links/{id}", [](const Request&, const PathParams& p) {
             Response r;
@@ -52,16 +52,16 @@ TEST_F(RouterTest, UnknownPathIs404AndOtherMethodIs405WithAllow) {
         const char* path;
         int status;
     } cases[] = {
-        {Method::kGet, "/api/v1/linkz", 404},        {Method::kGet, "/api/v1/links/a/b", 404},
-        {Method::kGet, "/api/v1/links/", 404},       {Method::kGet, "/api/v1/links/%zz", 404},
-        {Method::kDelete, "/api/v1/links/x", 405},   {Method::kPost, "/api/v1/links/x", 405},
+        {Method::kGet, "/api/v1/linkz", 404},      {Method::kGet, "/api/v1/links/a/b", 404},
+        {Method::kGet, "/api/v1/links/", 404},     {Method::kGet, "/api/v1/links/%zz", 404},
+        {Method::kDelete, "/api/v1/links/x", 405}, {Method::kPost, "/api/v1/links/x", 405},
     };
     for (const auto& c : cases) {
         auto r = Call(router_, c.method, c.path);
         EXPECT_EQ(r.status, c.status) << c.path;
         if (c.status == 405) {
             bool has_allow = false;
-            for (const auto& h : r.headers) has_allow |= h.name == "Allow" && h.value == "GET, PATCH";
+            for (const auto& h : r.headers) has_allow |= h.name == "Allow" && h.value == "GET, HEAD, PATCH";
             EXPECT_TRUE(has_allow) << c.path;
         }
     }

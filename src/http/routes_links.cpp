@@ -24,20 +24,20 @@ void AddLinkRoutes(Router& router, ApiContext& api) {
                                               .partner_id = QueryValue(req, "partner_id")};
                    return Answer(api.links.List(who, filter, *page), 200, page_json, req);
                }));
-    router.Add(Method::kGet, "/api/v1/links/{id}",
-               Authed(api.keys,
-                      [&api, link_json](const Request& req, const PathParams& params, const app::Principal& who) {
-                          return Answer(api.links.Get(who, params.Get("id")), 200, link_json, req);
-                      }));
-    router.Add(Method::kPatch, "/api/v1/links/{id}",
-               Authed(api.keys,
-                      [&api, link_json](const Request& req, const PathParams& params, const app::Principal& who) {
-                          auto body = ReadJsonObject(req);
-                          if (!body) return body.error();
-                          auto fields = ParseLinkFields(*body);
-                          if (!fields) return ErrorResponseLogged(fields.error(), req);
-                          return Answer(api.links.Patch(who, params.Get("id"), *fields), 200, link_json, req);
-                      }));
+    router.Add(
+        Method::kGet, "/api/v1/links/{id}",
+        Authed(api.keys, [&api, link_json](const Request& req, const PathParams& params, const app::Principal& who) {
+            return Answer(api.links.Get(who, params.Get("id")), 200, link_json, req);
+        }));
+    router.Add(
+        Method::kPatch, "/api/v1/links/{id}",
+        Authed(api.keys, [&api, link_json](const Request& req, const PathParams& params, const app::Principal& who) {
+            auto body = ReadJsonObject(req);
+            if (!body) return body.error();
+            auto fields = ParseLinkFields(*body);
+            if (!fields) return ErrorResponseLogged(fields.error(), req);
+            return Answer(api.links.Patch(who, params.Get("id"), *fields), 200, link_json, req);
+        }));
 }
 
 }  // namespace rt::http

@@ -9,8 +9,8 @@ namespace rt::http {
 
 // What the unauthenticated operational routes report; the functions must not block.
 struct OpsContext {
-    std::function<bool()> ready;                 // /readyz: 200 when true, else 503
-    std::function<std::string()> metrics_text;   // /metrics: Prometheus text exposition
+    std::function<bool()> ready;                // /readyz: 200 when true, else 503
+    std::function<std::string()> metrics_text;  // /metrics: Prometheus text exposition
 };
 
 // GET /healthz, /readyz, /metrics, /api/openapi.json and the index page at /.

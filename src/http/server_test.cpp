@@ -271,10 +271,12 @@ TEST_P(ServerProtocolTest, ObserverSeesEachRequestWithoutQuery) {
 TEST(AccessLogTest, LineHasKeyValuesAndNoQuery) {
     const AccessRecord record{
         Method::kPost, "/api/v1/links", "/api/v1/links", 201, 57, std::chrono::microseconds(1500)};
-    EXPECT_EQ(FormatAccessLine(record),
-              "event=http_request method=POST path=/api/v1/links route=/api/v1/links status=201 bytes=57 latency_ms=1.500");
+    EXPECT_EQ(
+        FormatAccessLine(record),
+        "event=http_request method=POST path=/api/v1/links route=/api/v1/links status=201 bytes=57 latency_ms=1.500");
     const AccessRecord bad{Method::kOther, "", "", 400, 10, {}};
-    EXPECT_EQ(FormatAccessLine(bad), "event=http_request method=OTHER path=- route=- status=400 bytes=10 latency_ms=0.000");
+    EXPECT_EQ(FormatAccessLine(bad),
+              "event=http_request method=OTHER path=- route=- status=400 bytes=10 latency_ms=0.000");
 }
 
 INSTANTIATE_TEST_SUITE_P(IoThreads, ServerProtocolTest, ::testing::Values(1, 2),

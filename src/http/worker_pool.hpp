@@ -13,7 +13,7 @@ namespace rt::http {
 // A fixed set of threads for blocking work (database, hashing), so HTTP I/O threads never block.
 // Thread-safe. Destruction finishes every queued task, then joins.
 class WorkerPool {
-public:
+  public:
     // threads: how many tasks run at once (the database's useful concurrency); max_queue: how many
     // may wait before TrySubmit refuses (the caller answers 503 instead of queueing without bound).
     WorkerPool(std::size_t threads, std::size_t max_queue);
@@ -24,7 +24,7 @@ public:
     // False when the queue is full or the pool is stopping; the task is then not run.
     bool TrySubmit(std::function<void()> task);
 
-private:
+  private:
     void Loop();
 
     std::size_t max_queue_;

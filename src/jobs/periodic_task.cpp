@@ -1,8 +1,8 @@
 #include "jobs/periodic_task.hpp"
 
-#include <exception>
-
 #include <spdlog/spdlog.h>
+
+#include <exception>
 
 namespace rt::jobs {
 

@@ -12,10 +12,10 @@ namespace rt::jobs {
 // Runs a function on its own thread: once at Start, then every `period` until Stop. An exception
 // from the function is logged and the schedule goes on. Thread-safe Stop; the destructor stops.
 class PeriodicTask {
-public:
+  public:
     struct Settings {
-        std::string name;                                    // for the log
-        std::chrono::milliseconds period{5000};               // between the end of one run and the next
+        std::string name;                        // for the log
+        std::chrono::milliseconds period{5000};  // between the end of one run and the next
     };
 
     PeriodicTask(Settings settings, std::function<void()> fn);
@@ -27,7 +27,7 @@ public:
     // Waits for a run in progress to end; no run starts after Stop returns.
     void Stop();
 
-private:
+  private:
     void Loop();
 
     Settings settings_;

@@ -1,9 +1,9 @@
 #include "jobs/periodic_task.hpp"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <stdexcept>
-
-#include <gtest/gtest.h>
 
 namespace rt::jobs {
 namespace {

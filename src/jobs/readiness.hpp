@@ -10,7 +10,7 @@ namespace rt::jobs {
 // Whether this node should get traffic: the database answered its last ping and the node is not
 // shutting down. Pings run on a PeriodicTask, so /readyz answers from memory and never blocks.
 class Readiness {
-public:
+  public:
     Readiness(ports::Store& store, std::chrono::milliseconds period);
 
     // Pings once before returning, so the first answer of /readyz is already informed.
@@ -21,7 +21,7 @@ public:
     bool ready() const { return database_ok_ && !draining_; }
     bool database_ok() const { return database_ok_; }
 
-private:
+  private:
     ports::Store& store_;
     std::atomic<bool> database_ok_{false};
     std::atomic<bool> draining_{false};

@@ -15,32 +15,32 @@
 namespace rt::ports {
 
 class FakeClock final : public core::Clock {
-public:
+  public:
     explicit FakeClock(core::TimePoint start = {1'795'000'000'000}) : now_ms_(start.unix_ms) {}
     core::TimePoint Now() override { return {now_ms_.load()}; }
     void Advance(std::int64_t ms) { now_ms_ += ms; }
     void Set(core::TimePoint t) { now_ms_ = t.unix_ms; }
 
-private:
+  private:
     std::atomic<std::int64_t> now_ms_;
 };
 
 class SeededRandom final : public core::Random {
-public:
+  public:
     explicit SeededRandom(std::uint64_t seed = 42) : engine_(seed) {}
     void Fill(std::span<std::uint8_t> out) override {
         std::lock_guard lock(mu_);
         for (auto& b : out) b = static_cast<std::uint8_t>(engine_());
     }
 
-private:
+  private:
     std::mutex mu_;
     std::mt19937_64 engine_;
 };
 
 // Not a hash at all: a reversible marker, so tests run without Argon2's cost. Never in production.
 class PlainHasher final : public SecretHasher {
-public:
+  public:
     std::string Hash(std::string_view secret) override { return "plain$" + std::string(secret); }
     bool Verify(std::string_view encoded_hash, std::string_view secret) override {
         return encoded_hash == "plain$" + std::string(secret);

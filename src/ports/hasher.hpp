@@ -8,7 +8,7 @@ namespace rt::ports {
 // One-way hashing of secrets (API keys, passwords). Production: Argon2id via libsodium.
 // Thread safety: safe from several threads. Blocking: Hash and Verify take tens of milliseconds.
 class SecretHasher {
-public:
+  public:
     virtual ~SecretHasher() = default;
     // The self-describing encoded hash (algorithm, parameters, salt, digest).
     virtual std::string Hash(std::string_view secret) = 0;

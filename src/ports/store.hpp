@@ -31,7 +31,7 @@ struct LinkFilter {
 // kConflict for a uniqueness violation (the message says which), kUnavailable when the database is
 // busy or unreachable, kInternal for anything unexpected. Never throws.
 class StoreTx {
-public:
+  public:
     virtual ~StoreTx() = default;
 
     virtual Result<void> InsertProgram(const core::Program& program) = 0;
@@ -68,7 +68,7 @@ enum class TxMode { kRead, kWrite };
 // tests/store_conformance_test.cpp. Thread safety: every method may be called from several threads.
 // Blocking: calls do I/O; never call them on an HTTP I/O thread.
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     // Runs `body` in one transaction. If body succeeds the transaction commits durably before

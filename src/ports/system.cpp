@@ -1,10 +1,10 @@
 #include "ports/system.hpp"
 
+#include <sodium.h>
+
 #include <chrono>
 #include <stdexcept>
 #include <string>
-
-#include <sodium.h>
 
 namespace rt::ports {
 

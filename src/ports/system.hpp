@@ -10,26 +10,26 @@ namespace rt::ports {
 
 // The wall clock, UTC milliseconds.
 class SystemClock final : public core::Clock {
-public:
+  public:
     core::TimePoint Now() override;
 };
 
 // libsodium's CSPRNG (randombytes_buf). Call InitSodium() once before use.
 class SodiumRandom final : public core::Random {
-public:
+  public:
     void Fill(std::span<std::uint8_t> out) override;
 };
 
 // Argon2id (crypto_pwhash_str) with libsodium's interactive limits: ~64 MiB and tens of ms per hash,
 // the cost an attacker with a stolen database pays per guess.
 class Argon2idHasher final : public SecretHasher {
-public:
+  public:
     Argon2idHasher();  // draws the fingerprint key; precondition: InitSodium() succeeded
     std::string Hash(std::string_view secret) override;
     bool Verify(std::string_view encoded_hash, std::string_view secret) override;
     std::string Fingerprint(std::string_view secret) override;  // keyed BLAKE2b-256
 
-private:
+  private:
     std::array<unsigned char, 32> fingerprint_key_{};
 };
 

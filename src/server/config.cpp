@@ -1,11 +1,11 @@
 #include "server/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdlib>
-
-#include <toml++/toml.h>
 
 #include "core/url.hpp"
 
@@ -35,8 +35,8 @@ core::Result<void> ReadFile(const std::string& path, std::map<std::string, RawVa
     try {
         table = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
-        return core::Fail(core::Error::Invalid("config", "cannot read config file " + path + ": " +
-                                                             std::string(e.description())));
+        return core::Fail(
+            core::Error::Invalid("config", "cannot read config file " + path + ": " + std::string(e.description())));
     }
     const auto& names = SettingNames();
     for (const auto& [key, node] : table) {
@@ -49,8 +49,8 @@ core::Result<void> ReadFile(const std::string& path, std::map<std::string, RawVa
         } else if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
             out[name] = {std::to_string(*i), path};
         } else {
-            return core::Fail(core::Error::Invalid(name, "setting " + name + " in " + path +
-                                                             " must be a string or an integer"));
+            return core::Fail(
+                core::Error::Invalid(name, "setting " + name + " in " + path + " must be a string or an integer"));
         }
     }
     return {};
@@ -148,10 +148,11 @@ core::Result<void> Apply(const std::string& name, const RawValue& raw, Config& c
 }  // namespace
 
 const std::vector<std::string>& SettingNames() {
-    static const std::vector<std::string> kNames{"listen",           "db",          "public_url",
-                                                 "log_level",        "workers",     "io_threads",
-                                                 "body_limit_bytes", "header_timeout_ms", "idle_timeout_ms",
-                                                 "shutdown_grace_ms"};
+    static const std::vector<std::string> kNames{"listen",           "db",
+                                                 "public_url",       "log_level",
+                                                 "workers",          "io_threads",
+                                                 "body_limit_bytes", "header_timeout_ms",
+                                                 "idle_timeout_ms",  "shutdown_grace_ms"};
     return kNames;
 }
 

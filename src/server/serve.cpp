@@ -1,12 +1,13 @@
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <csignal>
 #include <iostream>
 #include <thread>
 
-#include <pthread.h>
-#include <spdlog/spdlog.h>
-
 #include "app/demo_seed.hpp"
+#include "http/access_log.hpp"
 #include "http/api_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -28,7 +29,7 @@ constexpr std::size_t kWorkerQueue = 4096;
 // SIGINT and SIGTERM are blocked in every thread and taken by one waiting thread, which starts the
 // graceful stop: the node reports not-ready, stops accepting, finishes what is in flight.
 class SignalWaiter {
-public:
+  public:
     SignalWaiter() {
         sigemptyset(&set_);
         sigaddset(&set_, SIGINT);
@@ -52,7 +53,7 @@ public:
         thread_.join();
     }
 
-private:
+  private:
     sigset_t set_{};
     std::atomic<bool> dismissed_{false};
     std::thread thread_;
@@ -111,13 +112,9 @@ int RunServe(const ConfigSources& sources, bool demo) {
                                 .shutdown_grace = config->shutdown_grace,
                                 .handle_signals = false};
     http::Server server(
-        options, [&router](http::Request req, http::Responder respond) { router.Dispatch(std::move(req), std::move(respond)); },
-        [&metrics](const http::AccessRecord& r) {
-            const double ms = std::chrono::duration<double, std::milli>(r.latency).count();
-            metrics.ObserveRequest(r.route, r.method, r.status, r.latency);
-            spdlog::info("event=request method={} path={} route={} status={} bytes={} latency_ms={:.3f}",
-                         http::ToString(r.method), r.path, r.route.empty() ? "-" : r.route, r.status, r.body_bytes, ms);
-        });
+        options,
+        [&router](http::Request req, http::Responder respond) { router.Dispatch(std::move(req), std::move(respond)); },
+        http::MakeAccessObserver(&metrics));
     if (auto started = server.Start(); !started) {
         std::cerr << "reftrack: " << started.error().message() << "\n";
         return 1;
@@ -131,7 +128,8 @@ int RunServe(const ConfigSources& sources, bool demo) {
     });
     if (demo) PrintDemoBanner(**services, url);
     std::cout << "reftrack listening on " << url << std::endl;
-    spdlog::info("event=listening url={} db_backend={} workers={}", url, (*services)->store().Backend(), config->workers);
+    spdlog::info("event=listening url={} db_backend={} workers={}", url, (*services)->store().Backend(),
+                 config->workers);
 
     server.Run();
     pool.reset();  // answers every request still queued before the routes they use go away

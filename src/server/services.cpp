@@ -5,11 +5,7 @@
 namespace rt::server {
 
 Services::Services(std::unique_ptr<ports::Store> store)
-    : store_(std::move(store)),
-      programs_(deps()),
-      partners_(deps()),
-      links_(deps()),
-      keys_(deps(), hasher_) {}
+    : store_(std::move(store)), programs_(deps()), partners_(deps()), links_(deps()), keys_(deps(), hasher_) {}
 
 core::Result<std::unique_ptr<Services>> Services::Open(const std::string& db_url) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));

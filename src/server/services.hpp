@@ -16,7 +16,7 @@ namespace rt::server {
 // The production ports and the use cases built on them: what every command that touches the
 // database needs. Owns the store.
 class Services {
-public:
+  public:
     // Opens the database at `db_url` and brings its schema up to date. On failure a one-line message.
     static core::Result<std::unique_ptr<Services>> Open(const std::string& db_url);
 
@@ -28,7 +28,7 @@ public:
     app::LinkService& links() { return links_; }
     app::KeyService& keys() { return keys_; }
 
-private:
+  private:
     explicit Services(std::unique_ptr<ports::Store> store);
 
     std::unique_ptr<ports::Store> store_;

@@ -182,7 +182,7 @@ TEST_P(StoreConformanceTest, FailingBodyRollsBackEverythingItWrote) {
             return core::Fail(core::Error::Internal("setup"));
         return core::Fail(core::Error::Invalid("name", "the body gives up"));
     });
-    ExpectError(failed, ErrorCode::kInvalid, "the body gives up");
+    ExpectError(failed, ErrorCode::kInvalid, "name: the body gives up");
 
     auto state = Read([&](ports::StoreTx& tx) -> core::Result<std::string> {
         std::string out = std::to_string(*tx.CountPrograms()) + " programs;";

@@ -7,7 +7,7 @@ namespace {
 using Json = nlohmann::json;
 
 class ApiErrors : public E2eTest {
-protected:
+  protected:
     // How many programs, partners and links exist: must not move after a rejected request.
     std::array<std::size_t, 3> Counts() const {
         return {api_->Get("/api/v1/programs?limit=500").json()["data"].size(),
@@ -35,7 +35,8 @@ TEST_F(ApiErrors, MalformedJsonIs400) {
 
 TEST_F(ApiErrors, WrongTypesAndMissingFieldsAre422NamingEachField) {
     const auto before = Counts();
-    auto r = api_->Post("/api/v1/programs", {{"name", 42}, {"currency", "EUR"}, {"destination_domains", "shop.example.com"}});
+    auto r = api_->Post("/api/v1/programs",
+                        {{"name", 42}, {"currency", "EUR"}, {"destination_domains", "shop.example.com"}});
     ASSERT_TRUE(r.IsProblem(422)) << r.body;
     EXPECT_EQ(FieldsOf(r), (std::vector<std::string>{"name", "destination_domains"}));
 
@@ -67,9 +68,9 @@ TEST_F(ApiErrors, LinkDestinationOutsideTheProgramIsRefused) {
     auto program = CreateProgram();
     auto partner = CreatePartner(program["id"], "a@example.com");
     const auto before = Counts();
-    for (const std::string dest : {"https://evil.com/", "//evil.com", "https://shop.example.com@evil.com/",
-                                   "https://shop.example.com.evil.com/", "javascript:alert(1)",
-                                   "https://shop.example.com%2F@evil.com", "https:\\\\evil.com"}) {
+    for (const std::string dest :
+         {"https://evil.com/", "//evil.com", "https://shop.example.com@evil.com/", "https://shop.example.com.evil.com/",
+          "javascript:alert(1)", "https://shop.example.com%2F@evil.com", "https:\\\\evil.com"}) {
         auto r = api_->Post("/api/v1/links", {{"partner_id", partner["id"]}, {"destination", dest}});
         EXPECT_TRUE(r.IsProblem(422)) << dest << " -> " << r.body;
     }
@@ -79,8 +80,9 @@ TEST_F(ApiErrors, LinkDestinationOutsideTheProgramIsRefused) {
 TEST_F(ApiErrors, BodyOverTheLimitIs413) {
     StartServer({{"REFTRACK_BODY_LIMIT_BYTES", "2048"}});
     const auto before = Counts();
-    const std::string big = Json{{"name", std::string(4096, 'a')}, {"currency", "EUR"},
-                                 {"destination_domains", {"shop.example.com"}}}.dump();
+    const std::string big =
+        Json{{"name", std::string(4096, 'a')}, {"currency", "EUR"}, {"destination_domains", {"shop.example.com"}}}
+            .dump();
     auto r = api_->Send("POST", "/api/v1/programs", big, {{"Content-Type", "application/json"}});
     EXPECT_TRUE(r.IsProblem(413)) << r.status << " " << r.body;
     EXPECT_EQ(Counts(), before);
@@ -95,7 +97,8 @@ TEST_F(ApiErrors, WrongContentTypeIs415) {
         auto r = api_->Send("POST", "/api/v1/programs", body, headers);
         EXPECT_TRUE(r.IsProblem(415)) << type << " -> " << r.body;
     }
-    auto with_charset = api_->Send("POST", "/api/v1/programs", body, {{"Content-Type", "application/json; charset=utf-8"}});
+    auto with_charset =
+        api_->Send("POST", "/api/v1/programs", body, {{"Content-Type", "application/json; charset=utf-8"}});
     EXPECT_EQ(with_charset.status, 201) << with_charset.body;
     EXPECT_EQ(Counts()[0], before[0] + 1);
 }

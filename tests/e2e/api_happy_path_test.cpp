@@ -22,13 +22,12 @@ TEST_F(ApiHappyPath, ProgramPartnerLinkRoundTrip) {
     EXPECT_EQ(p["attribution"]["model"], "first_click");
     EXPECT_EQ(p["stages"].size(), 5u);
     EXPECT_EQ(p["stages"][3]["kind"], "won");
-    EXPECT_TRUE(std::regex_match(p["created_at"].get<std::string>(),
-                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+    EXPECT_TRUE(
+        std::regex_match(p["created_at"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
 
-    auto partner = api_->Post("/api/v1/partners", {{"program_id", p["id"]},
-                                                   {"name", "Ada Lovelace"},
-                                                   {"email", "Ada@Example.com"},
-                                                   {"group", "gold"}});
+    auto partner = api_->Post(
+        "/api/v1/partners",
+        {{"program_id", p["id"]}, {"name", "Ada Lovelace"}, {"email", "Ada@Example.com"}, {"group", "gold"}});
     ASSERT_EQ(partner.status, 201) << partner.body;
     const Json pt = partner.json();
     EXPECT_EQ(pt["email"], "ada@example.com");
@@ -69,10 +68,16 @@ TEST_F(ApiHappyPath, PatchChangesOnlyTheFieldsSent) {
     EXPECT_EQ(l["created_at"], link["created_at"]);
     EXPECT_EQ(api_->Get(path).json(), l);
 
-    auto renamed = api_->Patch("/api/v1/programs/" + program["id"].get<std::string>(), {{"name", "Acme 2"}});
+    const std::string program_path = "/api/v1/programs/" + program["id"].get<std::string>();
+    auto renamed = api_->Patch(program_path, {{"name", "Acme 2"}, {"attribution", {{"window_days", 30}}}});
     ASSERT_EQ(renamed.status, 200);
     EXPECT_EQ(renamed.json()["name"], "Acme 2");
     EXPECT_EQ(renamed.json()["destination_domains"], program["destination_domains"]);
+
+    // Regression: patching one attribution member reset the other to its default.
+    auto model_only = api_->Patch(program_path, {{"attribution", {{"model", "linear"}}}});
+    ASSERT_EQ(model_only.status, 200) << model_only.body;
+    EXPECT_EQ(model_only.json()["attribution"], (Json{{"model", "linear"}, {"window_days", 30}}));
 }
 
 TEST_F(ApiHappyPath, VanityCodesAreCaseInsensitiveAndUnique) {
@@ -81,9 +86,9 @@ TEST_F(ApiHappyPath, VanityCodesAreCaseInsensitiveAndUnique) {
     auto link = CreateLink(partner["id"], {{"code", "Spring-Sale"}});
     EXPECT_EQ(link["code"], "spring-sale");
 
-    auto clash = api_->Post("/api/v1/links", {{"partner_id", partner["id"]},
-                                              {"destination", "https://shop.example.com/"},
-                                              {"code", "SPRING-SALE"}});
+    auto clash = api_->Post(
+        "/api/v1/links",
+        {{"partner_id", partner["id"]}, {"destination", "https://shop.example.com/"}, {"code", "SPRING-SALE"}});
     EXPECT_TRUE(clash.IsProblem(409)) << clash.body;
     EXPECT_EQ(api_->Get("/api/v1/links").json()["data"].size(), 1u);
 }
@@ -91,7 +96,8 @@ TEST_F(ApiHappyPath, VanityCodesAreCaseInsensitiveAndUnique) {
 TEST_F(ApiHappyPath, ListsPageNewestFirstWithCursor) {
     auto program = CreateProgram();
     std::vector<std::string> ids;
-    for (int i = 0; i < 7; ++i) ids.push_back(CreatePartner(program["id"], "p" + std::to_string(i) + "@example.com")["id"]);
+    for (int i = 0; i < 7; ++i)
+        ids.push_back(CreatePartner(program["id"], "p" + std::to_string(i) + "@example.com")["id"]);
 
     std::vector<std::string> seen;
     std::string cursor;

@@ -7,7 +7,7 @@ namespace {
 using Json = nlohmann::json;
 
 class ApiScopes : public E2eTest {
-protected:
+  protected:
     void SetUp() override {
         E2eTest::SetUp();
         program_ = CreateProgram();
@@ -50,7 +50,8 @@ TEST_F(ApiScopes, PartnerKeyCreatesLinksOnlyForItself) {
     ASSERT_EQ(own.status, 201) << own.body;
     EXPECT_EQ(own.json()["partner_id"], ada_["id"]);
 
-    auto other = ada_api_->Post("/api/v1/links", {{"partner_id", Id(bob_)}, {"destination", "https://shop.example.com/"}});
+    auto other =
+        ada_api_->Post("/api/v1/links", {{"partner_id", Id(bob_)}, {"destination", "https://shop.example.com/"}});
     EXPECT_TRUE(other.IsProblem(404)) << other.body;
     EXPECT_EQ(api_->Get("/api/v1/links?partner_id=" + Id(bob_)).json()["data"].size(), 1u);
 }
@@ -60,9 +61,11 @@ TEST_F(ApiScopes, PartnerKeyCannotManageProgramsOrItsOwnStatus) {
                                  {{"name", "x"}, {"currency", "EUR"}, {"destination_domains", {"shop.example.com"}}});
     EXPECT_TRUE(create.IsProblem(403)) << create.body;
     EXPECT_TRUE(ada_api_->Patch("/api/v1/programs/" + Id(program_), {{"name", "mine"}}).IsProblem(403));
-    EXPECT_TRUE(ada_api_->Patch("/api/v1/partners/" + Id(ada_), {{"status", "active"}, {"group", "gold"}}).IsProblem(403));
-    EXPECT_TRUE(ada_api_->Post("/api/v1/partners", {{"program_id", Id(program_)}, {"name", "x"}, {"email", "x@example.com"}})
-                    .IsProblem(403));
+    EXPECT_TRUE(
+        ada_api_->Patch("/api/v1/partners/" + Id(ada_), {{"status", "active"}, {"group", "gold"}}).IsProblem(403));
+    EXPECT_TRUE(
+        ada_api_->Post("/api/v1/partners", {{"program_id", Id(program_)}, {"name", "x"}, {"email", "x@example.com"}})
+            .IsProblem(403));
     EXPECT_EQ(api_->Get("/api/v1/programs").json()["data"].size(), 1u);
     EXPECT_EQ(api_->Get("/api/v1/programs/" + Id(program_)).json()["name"], program_["name"]);
 
@@ -79,10 +82,24 @@ TEST_F(ApiScopes, IngestKeyIsForbiddenHere) {
     EXPECT_EQ(api_->Get("/api/v1/links").json()["data"].size(), 2u);
 }
 
-TEST_F(ApiScopes, SuspendedPartnerGetsNoNewLinks) {
+TEST_F(ApiScopes, SuspendedPartnerGetsNoNewLinksAndCannotEditItsOwn) {
     ASSERT_EQ(api_->Patch("/api/v1/partners/" + Id(bob_), {{"status", "suspended"}}).status, 200);
     auto r = api_->Post("/api/v1/links", {{"partner_id", Id(bob_)}, {"destination", "https://shop.example.com/"}});
     EXPECT_TRUE(r.IsProblem(409)) << r.body;
+
+    ASSERT_EQ(api_->Patch("/api/v1/partners/" + Id(ada_), {{"status", "suspended"}}).status, 200);
+    auto edit = ada_api_->Patch("/api/v1/links/" + Id(ada_link_), {{"campaign", "sneaky"}});
+    EXPECT_TRUE(edit.IsProblem(409)) << edit.body;
+    EXPECT_EQ(api_->Get("/api/v1/links/" + Id(ada_link_)).json()["campaign"], ada_link_["campaign"]);
+}
+
+// Regression: a partner key could re-enable a link an admin had disabled.
+TEST_F(ApiScopes, PartnerKeyCannotChangeALinksStatus) {
+    ASSERT_EQ(api_->Patch("/api/v1/links/" + Id(ada_link_), {{"status", "disabled"}}).status, 200);
+    auto r = ada_api_->Patch("/api/v1/links/" + Id(ada_link_), {{"status", "active"}});
+    EXPECT_TRUE(r.IsProblem(403)) << r.body;
+    EXPECT_EQ(api_->Get("/api/v1/links/" + Id(ada_link_)).json()["status"], "disabled");
+    EXPECT_EQ(ada_api_->Patch("/api/v1/links/" + Id(ada_link_), {{"campaign", "fine"}}).status, 200);
 }
 
 }  // namespace

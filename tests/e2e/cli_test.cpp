@@ -10,7 +10,7 @@ namespace rt::testing {
 namespace {
 
 class Cli : public E2eTest {
-protected:
+  protected:
     void SetUp() override {}  // no server: these tests run the binary's other commands
 
     std::string WriteConfig(const std::string& text) {
@@ -110,8 +110,8 @@ TEST_F(Cli, KeysCreatePrintsTheKeyAloneOnTheLastLine) {
     const std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
     EXPECT_TRUE(std::regex_match(last, std::regex("rtk_[0-9a-z]{26}_[0-9a-z]{32}\n"))) << r.out;
 
-    auto unknown_partner = Reftrack(
-        {"keys", "create", "--scope", "partner:prt_01jd0000000000000000000000", "--db", db_url()});
+    auto unknown_partner =
+        Reftrack({"keys", "create", "--scope", "partner:prt_01jd0000000000000000000000", "--db", db_url()});
     EXPECT_TRUE(IsOneLineError(unknown_partner)) << unknown_partner.err;
 
     // The key is stored hashed: its secret appears nowhere in the database file.

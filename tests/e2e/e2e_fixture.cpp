@@ -9,8 +9,7 @@ namespace rt::testing {
 bool Reply::IsProblem(int expected_status) const {
     const auto j = json();
     return status == expected_status && header("content-type") == "application/problem+json" && j.is_object() &&
-           j.value("status", 0) == expected_status && j.contains("title") && j.contains("detail") &&
-           j.contains("type");
+           j.value("status", 0) == expected_status && j.contains("title") && j.contains("detail") && j.contains("type");
 }
 
 void E2eTest::SetUp() {
@@ -55,7 +54,8 @@ nlohmann::json E2eTest::CreateProgram(const std::string& name) {
 }
 
 nlohmann::json E2eTest::CreatePartner(const std::string& program_id, const std::string& email) {
-    auto r = api_->Post("/api/v1/partners", {{"program_id", program_id}, {"name", "Partner " + email}, {"email", email}});
+    auto r =
+        api_->Post("/api/v1/partners", {{"program_id", program_id}, {"name", "Partner " + email}, {"email", email}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json();
 }

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -29,7 +29,7 @@ struct Reply {
 
 // HTTP/1.1 over loopback to one server, authenticating with `token` (none when empty).
 class Api {
-public:
+  public:
     Api(int port, std::string token) : port_(port), token_(std::move(token)) {}
 
     Reply Send(const std::string& method, const std::string& target, const std::string& body = "",
@@ -44,14 +44,14 @@ public:
     Api WithToken(std::string token) const { return Api(port_, std::move(token)); }
     int port() const { return port_; }
 
-private:
+  private:
     int port_;
     std::string token_;
 };
 
 // A temporary SQLite database, an admin key made with `reftrack keys create`, and the real server.
 class E2eTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override { server_.reset(); }
 

@@ -32,8 +32,7 @@ TEST_F(Ops, MetricsCountRequestsByRouteAndStatus) {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(metrics.body, m, ok_line)) << metrics.body;
     EXPECT_EQ(std::stoi(m[1]), 3);
-    EXPECT_TRUE(std::regex_search(metrics.body,
-                                  std::regex(R"re(route="/api/v1/programs/\{id\}"[^}]*status="404")re")))
+    EXPECT_TRUE(std::regex_search(metrics.body, std::regex(R"re(route="/api/v1/programs/\{id\}"[^}]*status="404")re")))
         << metrics.body;
     EXPECT_NE(metrics.body.find("http_request_duration_seconds_bucket"), std::string::npos);
 }

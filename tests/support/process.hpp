@@ -1,9 +1,10 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace rt::testing {
@@ -20,7 +21,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::map<st
 // The real `reftrack serve` as a child process on 127.0.0.1 and a free port, with stdout read until
 // its "listening on" line. The destructor sends SIGTERM and waits (SIGKILL after 15 s).
 class ServerProcess {
-public:
+  public:
     // Starts `binary serve --listen 127.0.0.1:0 <extra args>`; throws std::runtime_error when the
     // server does not report listening within `timeout`, with whatever it printed.
     ServerProcess(const std::string& binary, const std::vector<std::string>& extra_args,
@@ -38,7 +39,7 @@ public:
     // Sends `signal` and waits for the exit; returns the exit code (-1 for death by signal).
     int StopWith(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
-private:
+  private:
     pid_t pid_ = -1;
     int port_ = 0;
     int stdout_fd_ = -1;

@@ -1,9 +1,9 @@
 #include "support/temp_dir.hpp"
 
+#include <stdlib.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <stdlib.h>
 
 namespace rt::testing {
 
