@@ -59,10 +59,43 @@ struct ApiKeyTag {
     static constexpr std::string_view kPrefix = "key_";
 };
 
+struct ClickTag {
+    static constexpr std::string_view kPrefix = "clk_";
+};
+struct VisitorTag {
+    static constexpr std::string_view kPrefix = "vis_";
+};
+struct ReferralTag {
+    static constexpr std::string_view kPrefix = "ref_";
+};
+struct CustomerTag {
+    static constexpr std::string_view kPrefix = "cus_";
+};
+struct CouponTag {
+    static constexpr std::string_view kPrefix = "cpn_";
+};
+struct ConversionTag {
+    static constexpr std::string_view kPrefix = "cnv_";
+};
+struct CommissionTag {
+    static constexpr std::string_view kPrefix = "com_";
+};
+struct EventTag {
+    static constexpr std::string_view kPrefix = "evt_";
+};
+
 using ProgramId = Id<ProgramTag>;
 using PartnerId = Id<PartnerTag>;
 using LinkId = Id<LinkTag>;
 using ApiKeyId = Id<ApiKeyTag>;
+using ClickId = Id<ClickTag>;
+using VisitorId = Id<VisitorTag>;
+using ReferralId = Id<ReferralTag>;
+using CustomerId = Id<CustomerTag>;
+using CouponId = Id<CouponTag>;
+using ConversionId = Id<ConversionTag>;
+using CommissionId = Id<CommissionTag>;
+using EventId = Id<EventTag>;
 
 }  // namespace rt::core
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "ports/hasher.hpp"
+#include "ports/vault.hpp"
 
 // Deterministic stand-ins for the clock, randomness and hashing ports, for tests.
 namespace rt::ports {
@@ -46,6 +48,19 @@ class PlainHasher final : public SecretHasher {
         return encoded_hash == "plain$" + std::string(secret);
     }
     std::string Fingerprint(std::string_view secret) override { return "fp$" + std::string(secret); }
+};
+
+// Reversible stand-ins, so tests can see what was hashed or sealed. Never in production.
+class FakeVault final : public Vault {
+  public:
+    std::string KeyedHash(std::string_view purpose, std::string_view data) override {
+        return "hash(" + std::string(purpose) + ":" + std::string(data) + ")";
+    }
+    std::string Encrypt(std::string_view plaintext) override { return "sealed(" + std::string(plaintext) + ")"; }
+    std::optional<std::string> Decrypt(std::string_view sealed) override {
+        if (!sealed.starts_with("sealed(") || !sealed.ends_with(")")) return std::nullopt;
+        return std::string(sealed.substr(7, sealed.size() - 8));
+    }
 };
 
 }  // namespace rt::ports

@@ -21,7 +21,7 @@ int RunMigrate(const ConfigSources& sources) {
     auto config = LoadConfig(sources);
     if (!config) return PrintError(config.error());
     SetUpLogging(config->log_level);
-    auto services = Services::Open(config->db);
+    auto services = Services::Open(*config);
     if (!services) return PrintError(services.error());
     auto version = (*services)->store().SchemaVersion();
     if (!version) return PrintError(version.error());
@@ -38,7 +38,7 @@ int RunKeysCreate(const ConfigSources& sources, const std::string& scope_text, c
     auto config = LoadConfig(sources);
     if (!config) return PrintError(config.error());
     SetUpLogging(config->log_level);
-    auto services = Services::Open(config->db);
+    auto services = Services::Open(*config);
     if (!services) return PrintError(services.error());
     auto created = (*services)->keys().Create(*scope, name);
     if (!created) return PrintError(created.error());

@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 
 #include "core/url.hpp"
 
@@ -121,6 +122,11 @@ core::Result<void> Apply(const std::string& name, const RawValue& raw, Config& c
         c.public_url = raw.value;
         return {};
     }
+    if (name == "key_file") {
+        if (raw.value.empty()) return core::Fail(Invalid(name, raw, "a file path"));
+        c.key_file = raw.value;
+        return {};
+    }
     if (name == "log_level") {
         constexpr std::array<std::string_view, 6> kLevels{"trace", "debug", "info", "warn", "error", "off"};
         if (std::find(kLevels.begin(), kLevels.end(), raw.value) == kLevels.end()) {
@@ -145,14 +151,21 @@ core::Result<void> Apply(const std::string& name, const RawValue& raw, Config& c
     return core::Fail(core::Error::Invalid(name, "unknown setting " + name));
 }
 
+// reftrack.key beside a SQLite database file; ./var/reftrack.key for other databases.
+std::string DefaultKeyFile(const std::string& db) {
+    constexpr std::string_view kSqlite = "sqlite://";
+    if (!db.starts_with(kSqlite)) return "./var/reftrack.key";
+    const std::filesystem::path path(db.substr(kSqlite.size()));
+    return ((path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path()) / "reftrack.key").string();
+}
+
 }  // namespace
 
 const std::vector<std::string>& SettingNames() {
-    static const std::vector<std::string> kNames{"listen",           "db",
-                                                 "public_url",       "log_level",
-                                                 "workers",          "io_threads",
-                                                 "body_limit_bytes", "header_timeout_ms",
-                                                 "idle_timeout_ms",  "shutdown_grace_ms"};
+    static const std::vector<std::string> kNames{
+        "listen",           "db",         "public_url",       "log_level",         "key_file",
+        "workers",          "io_threads", "body_limit_bytes", "header_timeout_ms", "idle_timeout_ms",
+        "shutdown_grace_ms"};
     return kNames;
 }
 
@@ -165,6 +178,7 @@ core::Result<Config> LoadConfig(const ConfigSources& sources) {
         if (it == raw->end()) continue;
         if (auto ok = Apply(name, it->second, config); !ok) return core::Fail(ok.error());
     }
+    if (config.key_file.empty()) config.key_file = DefaultKeyFile(config.db);
     return config;
 }
 

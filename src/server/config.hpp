@@ -16,10 +16,14 @@ struct Config {
     std::string listen_host = "127.0.0.1";          // listen: HOST:PORT to bind; 127.0.0.1 keeps it off the network
     std::uint16_t listen_port = 8080;               // 0 picks a free port (tests)
     std::string db = "sqlite://./var/reftrack.db";  // db: sqlite:///abs.db, sqlite://rel.db, postgresql://…
-    std::string public_url;          // public_url: base of tracking URLs; empty: http://<listen host>:<bound port>
-    std::string log_level = "info";  // log_level: trace, debug, info, warn, error, off
-    int workers = 8;                 // workers: threads for blocking work (database, hashing)
-    int io_threads = 1;              // io_threads: HTTP I/O threads; they never block
+    std::string public_url;  // public_url: base of tracking URLs; empty: http://<listen host>:<bound port>
+    // key_file: the secret key for IP and email hashing and email encryption, created with mode 0600 on
+    // first start; empty means reftrack.key beside a SQLite database, else ./var/reftrack.key. Back it
+    // up with the database: without it stored emails cannot be read.
+    std::string key_file;
+    std::string log_level = "info";                    // log_level: trace, debug, info, warn, error, off
+    int workers = 8;                                   // workers: threads for blocking work (database, hashing)
+    int io_threads = 1;                                // io_threads: HTTP I/O threads; they never block
     std::size_t body_limit_bytes = 1 << 20;            // body_limit_bytes: larger bodies get 413
     std::chrono::milliseconds header_timeout{10'000};  // header_timeout_ms: to receive a request head
     std::chrono::milliseconds idle_timeout{60'000};    // idle_timeout_ms: keep-alive without a request

@@ -86,7 +86,7 @@ int RunServe(const ConfigSources& sources, bool demo) {
         return 2;
     }
     SetUpLogging(config->log_level);
-    auto services = Services::Open(config->db);
+    auto services = Services::Open(*config);
     if (!services) {
         std::cerr << "reftrack: " << services.error().message() << "\n";
         return 1;

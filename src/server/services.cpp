@@ -4,15 +4,22 @@
 
 namespace rt::server {
 
-Services::Services(std::unique_ptr<ports::Store> store)
-    : store_(std::move(store)), programs_(deps()), partners_(deps()), links_(deps()), keys_(deps(), hasher_) {}
+Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault)
+    : store_(std::move(store)),
+      vault_(std::move(vault)),
+      programs_(deps()),
+      partners_(deps()),
+      links_(deps()),
+      keys_(deps(), hasher_) {}
 
-core::Result<std::unique_ptr<Services>> Services::Open(const std::string& db_url) {
+core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));
-    auto store = storage::OpenStore(db_url);
+    auto store = storage::OpenStore(config.db);
     if (!store) return core::Fail(store.error());
     if (auto migrated = (*store)->Migrate(); !migrated) return core::Fail(migrated.error());
-    return std::unique_ptr<Services>(new Services(std::move(*store)));
+    auto vault = ports::SodiumVault::OpenOrCreate(config.key_file);
+    if (!vault) return core::Fail(vault.error());
+    return std::unique_ptr<Services>(new Services(std::move(*store), std::move(*vault)));
 }
 
 }  // namespace rt::server

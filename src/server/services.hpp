@@ -8,8 +8,10 @@
 #include "app/link_service.hpp"
 #include "app/partner_service.hpp"
 #include "app/program_service.hpp"
+#include "ports/sodium_vault.hpp"
 #include "ports/store.hpp"
 #include "ports/system.hpp"
+#include "server/config.hpp"
 
 namespace rt::server {
 
@@ -17,11 +19,13 @@ namespace rt::server {
 // database needs. Owns the store.
 class Services {
   public:
-    // Opens the database at `db_url` and brings its schema up to date. On failure a one-line message.
-    static core::Result<std::unique_ptr<Services>> Open(const std::string& db_url);
+    // Opens the database and the secret key file (created on first use) and brings the schema up to
+    // date. On failure a one-line message.
+    static core::Result<std::unique_ptr<Services>> Open(const Config& config);
 
     ports::Store& store() { return *store_; }
     core::Clock& clock() { return clock_; }
+    ports::Vault& vault() { return *vault_; }
     app::Deps deps() { return {*store_, clock_, random_}; }
     app::ProgramService& programs() { return programs_; }
     app::PartnerService& partners() { return partners_; }
@@ -29,9 +33,10 @@ class Services {
     app::KeyService& keys() { return keys_; }
 
   private:
-    explicit Services(std::unique_ptr<ports::Store> store);
+    Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault);
 
     std::unique_ptr<ports::Store> store_;
+    std::unique_ptr<ports::SodiumVault> vault_;
     ports::SystemClock clock_;
     ports::SodiumRandom random_;
     ports::Argon2idHasher hasher_;

@@ -1,5 +1,6 @@
 // The command line as API.md fixes it: help, version, one-line errors, configuration precedence.
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <regex>
@@ -87,6 +88,10 @@ TEST_F(Cli, UnreachableOrUnknownDatabaseIsOneLine) {
 TEST_F(Cli, MigrateIsIdempotentAndRefusesANewerSchema) {
     auto first = Reftrack({"migrate", "--db", db_url()});
     ASSERT_EQ(first.exit_code, 0) << first.err;
+    // The secret key file is created beside the database, private to its owner.
+    struct stat st {};
+    ASSERT_EQ(stat((dir_.path() / "reftrack.key").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
     auto second = Reftrack({"migrate", "--db", db_url()});
     ASSERT_EQ(second.exit_code, 0) << second.err;
     EXPECT_EQ(first.out, second.out);
