@@ -3,6 +3,10 @@
 #include <array>
 #include <string>
 
+#include "app/event_log.hpp"
+#include "app/link_service.hpp"
+#include "app/partner_service.hpp"
+#include "app/program_service.hpp"
 #include "core/link.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
@@ -39,6 +43,9 @@ core::Result<void> SeedPartner(const Deps& deps, ports::StoreTx& tx, const core:
     auto partner = core::NewPartner(fields, core::PartnerId::Generate(now, deps.random), program.id, now);
     if (!partner) return core::Fail(partner.error());
     if (auto ok = tx.InsertPartner(*partner); !ok) return ok;
+    if (auto e = AppendEvent(deps, tx, program.id, "partner.created", partner->id.str(), EventFields(*partner)); !e) {
+        return core::Fail(e.error());
+    }
     for (const auto& [destination, campaign] : kLinks) {
         core::LinkFields link_fields{.destination = destination,
                                      .campaign = campaign,
@@ -47,6 +54,9 @@ core::Result<void> SeedPartner(const Deps& deps, ports::StoreTx& tx, const core:
                                   core::GenerateCode(deps.random), program.destination_domains, now);
         if (!link) return core::Fail(link.error());
         if (auto ok = tx.InsertLink(*link); !ok) return ok;
+        if (auto e = AppendEvent(deps, tx, program.id, "link.created", link->id.str(), EventFields(*link)); !e) {
+            return core::Fail(e.error());
+        }
     }
     return {};
 }
@@ -66,6 +76,8 @@ core::Result<bool> SeedDemoIfEmpty(const Deps& deps) {
         auto program = core::NewProgram(fields, core::ProgramId::Generate(now, deps.random), now);
         if (!program) return core::Fail(program.error());
         if (auto ok = tx.InsertProgram(*program); !ok) return core::Fail(ok.error());
+        auto event = AppendEvent(deps, tx, program->id, "program.created", program->id.str(), EventFields(*program));
+        if (!event) return core::Fail(event.error());
         for (const auto& demo : kPartners) {
             if (auto ok = SeedPartner(deps, tx, *program, demo); !ok) return core::Fail(ok.error());
         }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/event.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "ports/store.hpp"
@@ -11,6 +12,7 @@ struct Deps {
     ports::Store& store;
     core::Clock& clock;
     core::Random& random;
+    core::Digest& digest;  // SHA-256 for the event ledger
 };
 
 }  // namespace rt::app

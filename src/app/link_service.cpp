@@ -1,5 +1,6 @@
 #include "app/link_service.hpp"
 
+#include "app/event_log.hpp"
 #include "core/referral_code.hpp"
 
 namespace rt::app {
@@ -35,6 +36,12 @@ core::Result<void> RequireActive(const core::Partner& partner) {
 
 }  // namespace
 
+EventPayload EventFields(const core::Link& l) {
+    return {
+        {"partner_id", l.partner_id.str()}, {"code", l.code},       {"destination", l.destination},
+        {"campaign", l.campaign},           {"channel", l.channel}, {"status", std::string(core::ToString(l.status))}};
+}
+
 core::Result<core::Link> LinkService::Create(const Principal& who, const core::LinkFields& fields) {
     if (auto ok = RejectIngest(who); !ok) return core::Fail(ok.error());
     auto partner_id = PartnerForNewLink(who, fields);
@@ -58,11 +65,14 @@ core::Result<core::Link> LinkService::Create(const Principal& who, const core::L
                                   core::GenerateCode(deps_.random), program->destination_domains, now);
                 if (!draft) return draft;
                 if (auto ok = tx.InsertLink(*draft); !ok) return core::Fail(ok.error());
+                auto event =
+                    AppendEvent(deps_, tx, draft->program_id, "link.created", draft->id.str(), EventFields(*draft));
+                if (!event) return core::Fail(event.error());
                 return draft;
             });
         // A drawn code that collides is drawn again; a vanity code that collides is the caller's conflict.
         const bool code_collision = !link && link.error().code() == core::ErrorCode::kConflict && !fields.code;
-        if (!code_collision || attempt >= kCodeAttempts) return link;
+        if (!code_collision || attempt >= kCodeAttempts) return Notify(link);
     }
 }
 
@@ -83,7 +93,7 @@ core::Result<core::Link> LinkService::Patch(const Principal& who, std::string_vi
     }
     const auto link_id = core::LinkId::Parse(id);
     if (!link_id) return core::Fail(LinkNotFound());
-    return ports::Transact<core::Link>(
+    return Notify(ports::Transact<core::Link>(
         deps_.store, ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<core::Link> {
             auto current = tx.GetLink(*link_id);
             if (!current) return current;
@@ -98,8 +108,10 @@ core::Result<core::Link> LinkService::Patch(const Principal& who, std::string_vi
             auto next = core::PatchLink(*current, patch, program->destination_domains, deps_.clock.Now());
             if (!next) return next;
             if (auto ok = tx.UpdateLink(*next); !ok) return core::Fail(ok.error());
+            auto event = AppendEvent(deps_, tx, next->program_id, "link.updated", next->id.str(), EventFields(*next));
+            if (!event) return core::Fail(event.error());
             return next;
-        });
+        }));
 }
 
 core::Result<core::Page<core::Link>> LinkService::List(const Principal& who, const LinkListFilter& filter,

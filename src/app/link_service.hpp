@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +36,22 @@ class LinkService {
     core::Result<core::Page<core::Link>> List(const Principal& who, const LinkListFilter& filter,
                                               const core::PageRequest& page);
 
+    // Called with the link's new state after each committed Create or Patch, on the caller's thread
+    // (the redirect's LinkDirectory listens). Set before serving; must be quick and must not throw.
+    using ChangeListener = std::function<void(const core::Link&)>;
+    void SetChangeListener(ChangeListener listener) { listener_ = std::move(listener); }
+
   private:
+    const core::Result<core::Link>& Notify(const core::Result<core::Link>& link) const {
+        if (link && listener_) listener_(*link);
+        return link;
+    }
+
     Deps deps_;
+    ChangeListener listener_;
 };
+
+// The ledger payload of a link's state.
+std::vector<std::pair<std::string, std::string>> EventFields(const core::Link& link);
 
 }  // namespace rt::app

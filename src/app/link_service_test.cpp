@@ -5,6 +5,7 @@
 #include "app/partner_service.hpp"
 #include "app/program_service.hpp"
 #include "ports/fakes.hpp"
+#include "ports/system.hpp"
 #include "storage/open_store.hpp"
 
 namespace rt::app {
@@ -26,11 +27,12 @@ class LinkServiceTest : public ::testing::Test {
         ASSERT_TRUE(partner) << partner.error().message();
         partner_ = partner->id.str();
     }
-    Deps deps(core::Random* random = nullptr) { return {*store_, clock_, random ? *random : random_}; }
+    Deps deps(core::Random* random = nullptr) { return {*store_, clock_, random ? *random : random_, digest_}; }
 
     std::unique_ptr<ports::Store> store_;
     ports::FakeClock clock_;
     ports::SeededRandom random_{1};
+    ports::Sha256Digest digest_;
     Principal admin_{core::Scope::Admin(), {}};
     std::string partner_;
 };

@@ -1,5 +1,7 @@
 #include "app/partner_service.hpp"
 
+#include "app/event_log.hpp"
+
 namespace rt::app {
 
 namespace {
@@ -13,6 +15,10 @@ bool MaySee(const Principal& who, const core::PartnerId& id) {
 }
 
 }  // namespace
+
+EventPayload EventFields(const core::Partner& p) {
+    return {{"status", std::string(core::ToString(p.status))}, {"group", p.group}};
+}
 
 core::Result<core::Partner> PartnerService::Create(const Principal& who, const core::PartnerFields& fields) {
     if (auto ok = RequireAdmin(who, "create partners"); !ok) return core::Fail(ok.error());
@@ -29,7 +35,11 @@ core::Result<core::Partner> PartnerService::Create(const Principal& who, const c
             }
             return core::Fail(program.error());
         }
-        return tx.InsertPartner(*partner);
+        if (auto ok = tx.InsertPartner(*partner); !ok) return ok;
+        auto event =
+            AppendEvent(deps_, tx, partner->program_id, "partner.created", partner->id.str(), EventFields(*partner));
+        if (!event) return core::Fail(event.error());
+        return {};
     });
     if (!done) return core::Fail(done.error());
     return partner;
@@ -51,15 +61,18 @@ core::Result<core::Partner> PartnerService::Patch(const Principal& who, std::str
     if (!who.is_admin() && (patch.status || patch.group)) {
         return core::Fail(core::Error::Forbidden("only an admin key may change a partner's status or group"));
     }
-    return ports::Transact<core::Partner>(deps_.store, ports::TxMode::kWrite,
-                                          [&](ports::StoreTx& tx) -> core::Result<core::Partner> {
-                                              auto current = tx.GetPartner(*partner_id);
-                                              if (!current) return current;
-                                              auto next = core::PatchPartner(*current, patch, deps_.clock.Now());
-                                              if (!next) return next;
-                                              if (auto ok = tx.UpdatePartner(*next); !ok) return core::Fail(ok.error());
-                                              return next;
-                                          });
+    return ports::Transact<core::Partner>(
+        deps_.store, ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<core::Partner> {
+            auto current = tx.GetPartner(*partner_id);
+            if (!current) return current;
+            auto next = core::PatchPartner(*current, patch, deps_.clock.Now());
+            if (!next) return next;
+            if (auto ok = tx.UpdatePartner(*next); !ok) return core::Fail(ok.error());
+            auto event =
+                AppendEvent(deps_, tx, next->program_id, "partner.updated", next->id.str(), EventFields(*next));
+            if (!event) return core::Fail(event.error());
+            return next;
+        });
 }
 
 core::Result<core::Page<core::Partner>> PartnerService::List(const Principal& who, const PartnerListFilter& filter,

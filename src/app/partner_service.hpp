@@ -31,4 +31,7 @@ class PartnerService {
     Deps deps_;
 };
 
+// The ledger payload of a partner's state: status and group; never its name or email.
+std::vector<std::pair<std::string, std::string>> EventFields(const core::Partner& partner);
+
 }  // namespace rt::app

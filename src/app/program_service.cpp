@@ -1,5 +1,7 @@
 #include "app/program_service.hpp"
 
+#include "app/event_log.hpp"
+
 namespace rt::app {
 
 namespace {
@@ -15,15 +17,49 @@ core::Result<core::ProgramId> ProgramOfPartner(ports::StoreTx& tx, const std::st
 
 }  // namespace
 
+namespace {
+
+std::string RuleText(const core::CommissionRule& r) {
+    return r.kind == core::CommissionRule::Kind::kFlat ? "flat:" + std::to_string(r.flat_minor)
+                                                       : "percent_bps:" + std::to_string(r.percent_bps);
+}
+
+std::string CommissionText(const core::CommissionPlan& plan) {
+    std::string out = "default=" + RuleText(plan.default_rule);
+    for (const auto& [group, rule] : plan.by_group) out += ";" + group + "=" + RuleText(rule);
+    return out;
+}
+
+}  // namespace
+
+EventPayload EventFields(const core::Program& p) {
+    std::string domains;
+    for (const auto& d : p.destination_domains) domains += (domains.empty() ? "" : ",") + d;
+    std::string stages;
+    for (const auto& s : p.stages)
+        stages += (stages.empty() ? "" : ",") + s.key + ":" + std::string(core::ToString(s.kind));
+    return {{"currency", p.currency.code()},
+            {"destination_domains", domains},
+            {"attribution_model", std::string(core::ToString(p.attribution.model))},
+            {"attribution_window_days", std::to_string(p.attribution.window_days)},
+            {"stages", stages},
+            {"sticky_customers", p.sticky_customers ? "true" : "false"},
+            {"commission", CommissionText(p.commission)}};
+}
+
 core::Result<core::Program> ProgramService::Create(const Principal& who, const core::ProgramFields& fields) {
     if (auto ok = RequireAdmin(who, "create programs"); !ok) return core::Fail(ok.error());
     const auto now = deps_.clock.Now();
     auto program = core::NewProgram(fields, core::ProgramId::Generate(now, deps_.random), now);
     if (!program) return program;
-    auto done =
-        deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) { return tx.InsertProgram(*program); });
+    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.InsertProgram(*program); !ok) return ok;
+        auto event = AppendEvent(deps_, tx, program->id, "program.created", program->id.str(), EventFields(*program));
+        if (!event) return core::Fail(event.error());
+        return {};
+    });
     if (!done) return core::Fail(done.error());
-    return program;
+    return Notify(program);
 }
 
 core::Result<core::Program> ProgramService::Get(const Principal& who, std::string_view id) {
@@ -46,15 +82,17 @@ core::Result<core::Program> ProgramService::Patch(const Principal& who, std::str
     if (auto ok = RequireAdmin(who, "change programs"); !ok) return core::Fail(ok.error());
     const auto program_id = core::ProgramId::Parse(id);
     if (!program_id) return core::Fail(ProgramNotFound());
-    return ports::Transact<core::Program>(deps_.store, ports::TxMode::kWrite,
-                                          [&](ports::StoreTx& tx) -> core::Result<core::Program> {
-                                              auto current = tx.GetProgram(*program_id);
-                                              if (!current) return current;
-                                              auto next = core::PatchProgram(*current, patch, deps_.clock.Now());
-                                              if (!next) return next;
-                                              if (auto ok = tx.UpdateProgram(*next); !ok) return core::Fail(ok.error());
-                                              return next;
-                                          });
+    return Notify(ports::Transact<core::Program>(
+        deps_.store, ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<core::Program> {
+            auto current = tx.GetProgram(*program_id);
+            if (!current) return current;
+            auto next = core::PatchProgram(*current, patch, deps_.clock.Now());
+            if (!next) return next;
+            if (auto ok = tx.UpdateProgram(*next); !ok) return core::Fail(ok.error());
+            auto event = AppendEvent(deps_, tx, next->id, "program.updated", next->id.str(), EventFields(*next));
+            if (!event) return core::Fail(event.error());
+            return next;
+        }));
 }
 
 core::Result<core::Page<core::Program>> ProgramService::List(const Principal& who, const core::PageRequest& page) {

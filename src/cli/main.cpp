@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
     auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
     add_common(*migrate);
 
+    auto* verify = app.add_subcommand("verify", "Check the event ledger's hash chains; exit 0 only if intact");
+    add_common(*verify);
+
     auto* keys = app.add_subcommand("keys", "Manage API keys");
     keys->require_subcommand(1);
     auto* keys_create = keys->add_subcommand("create", "Create an API key; prints it alone on the last line");
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
 
     if (*serve) return rt::server::RunServe(sources, demo);
     if (*migrate) return rt::server::RunMigrate(sources);
+    if (*verify) return rt::server::RunVerify(sources);
     if (*keys_create) return rt::server::RunKeysCreate(sources, scope, name);
     return 2;
 }

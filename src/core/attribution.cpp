@@ -173,6 +173,13 @@ std::string_view ToString(AttributionSource s) {
     return "none";
 }
 
+std::optional<AttributionSource> ParseAttributionSource(std::string_view text) {
+    for (const auto& [source, name] : kSources) {
+        if (name == text) return source;
+    }
+    return std::nullopt;
+}
+
 Attribution Attribute(const AttributionSettings& settings, TimePoint conversion_at, const AttributionEvidence& evidence,
                       std::int64_t time_decay_half_life_ms) {
     Attribution attribution{.source = AttributionSource::kNone, .model = settings.model, .credits = {}};

@@ -43,6 +43,7 @@ enum class AttributionSource { kReferral, kRecurring, kClick, kCoupon, kCustomer
 
 // "referral", "recurring", "click", "coupon", "customer", "none".
 std::string_view ToString(AttributionSource s);
+std::optional<AttributionSource> ParseAttributionSource(std::string_view text);
 
 // One partner's share of a conversion.
 struct Credit {

@@ -164,6 +164,14 @@ Result<Program> PatchProgram(Program program, const ProgramFields& patch, TimePo
         CheckAttribution(errors, next);
         program.attribution = next;
     }
+    if (patch.sticky_customers) program.sticky_customers = *patch.sticky_customers;
+    if (patch.commission) {
+        if (auto ok = ValidateCommissionPlan(*patch.commission); !ok) {
+            for (const auto& f : ok.error().fields()) errors.Add("commission." + f.field, f.message);
+        } else {
+            program.commission = *patch.commission;
+        }
+    }
     if (patch.stages) {
         CheckStages(errors, *patch.stages);
         program.stages = *patch.stages;

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/commission.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/money.hpp"
@@ -63,6 +64,9 @@ struct Program {
     Currency currency;
     std::vector<std::string> destination_domains;  // normalized patterns (see url.hpp)
     AttributionSettings attribution;
+    // A customer once credited to a partner stays with that partner for later (recurring) conversions.
+    bool sticky_customers = true;
+    CommissionPlan commission;  // default: 0% (nothing is paid until a rule is set)
     std::vector<Stage> stages;
     TimePoint created_at;
     TimePoint updated_at;
@@ -75,6 +79,8 @@ struct ProgramFields {
     std::optional<std::string> currency;
     std::optional<std::vector<std::string>> destination_domains;
     std::optional<AttributionPatch> attribution;
+    std::optional<bool> sticky_customers;
+    std::optional<CommissionPlan> commission;  // replaces the plan whole
     std::optional<std::vector<Stage>> stages;
 };
 

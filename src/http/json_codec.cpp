@@ -58,7 +58,60 @@ std::optional<std::vector<core::Stage>> ReadStages(JsonFields& fields) {
     return stages;
 }
 
+nlohmann::json RuleJson(const core::CommissionRule& r) {
+    if (r.kind == core::CommissionRule::Kind::kFlat) return {{"kind", "flat"}, {"flat_minor", r.flat_minor}};
+    return {{"kind", "percent"}, {"percent_bps", r.percent_bps}};
+}
+
+std::optional<core::CommissionRule> ReadRule(const nlohmann::json& object, const std::string& prefix,
+                                             JsonFields& parent) {
+    if (!object.is_object()) {
+        parent.errors().Add(prefix.substr(0, prefix.size() - 1), "must be an object");
+        return std::nullopt;
+    }
+    JsonFields nested(object, prefix);
+    nested.RejectUnknown({"kind", "percent_bps", "flat_minor"});
+    core::CommissionRule rule;
+    const auto kind = nested.String("kind");
+    if (kind == "flat") {
+        rule.kind = core::CommissionRule::Kind::kFlat;
+    } else if (kind != "percent") {
+        nested.errors().Add(nested.Path("kind"), "must be percent or flat");
+    }
+    rule.percent_bps = nested.Integer("percent_bps").value_or(0);
+    rule.flat_minor = nested.Integer("flat_minor").value_or(0);
+    parent.Absorb(nested);
+    return rule;
+}
+
+// {"default_rule": {...}, "by_group": {"gold": {...}}}
+std::optional<core::CommissionPlan> ReadCommission(JsonFields& fields) {
+    const auto* object = fields.Object("commission");
+    if (object == nullptr) return std::nullopt;
+    JsonFields nested(*object, "commission.");
+    nested.RejectUnknown({"default_rule", "by_group"});
+    core::CommissionPlan plan;
+    if (const auto* rule = nested.Object("default_rule")) {
+        plan.default_rule = ReadRule(*rule, "commission.default_rule.", nested).value_or(core::CommissionRule{});
+    } else {
+        nested.errors().Add("commission.default_rule", "is required");
+    }
+    if (const auto* groups = nested.Object("by_group")) {
+        for (const auto& [group, rule] : groups->items()) {
+            if (auto r = ReadRule(rule, "commission.by_group." + group + ".", nested)) plan.by_group[group] = *r;
+        }
+    }
+    fields.Absorb(nested);
+    return plan;
+}
+
 }  // namespace
+
+nlohmann::json CommissionJson(const core::CommissionPlan& plan) {
+    nlohmann::json groups = nlohmann::json::object();
+    for (const auto& [group, rule] : plan.by_group) groups[group] = RuleJson(rule);
+    return {{"default_rule", RuleJson(plan.default_rule)}, {"by_group", std::move(groups)}};
+}
 
 nlohmann::json ToJson(const core::Program& p) {
     nlohmann::json stages = nlohmann::json::array();
@@ -71,6 +124,8 @@ nlohmann::json ToJson(const core::Program& p) {
         {"currency", p.currency.code()},
         {"destination_domains", p.destination_domains},
         {"attribution", {{"model", core::ToString(p.attribution.model)}, {"window_days", p.attribution.window_days}}},
+        {"sticky_customers", p.sticky_customers},
+        {"commission", CommissionJson(p.commission)},
         {"stages", std::move(stages)},
         {"created_at", core::FormatRfc3339(p.created_at)},
         {"updated_at", core::FormatRfc3339(p.updated_at)}};
@@ -105,13 +160,22 @@ nlohmann::json ToJson(const core::Link& l, std::string_view public_base_url) {
 
 core::Result<core::ProgramFields> ParseProgramFields(const nlohmann::json& body) {
     JsonFields fields(body);
-    fields.RejectUnknown({"name", "currency", "destination_domains", "attribution", "stages"});
+    fields.RejectUnknown(
+        {"name", "currency", "destination_domains", "attribution", "sticky_customers", "commission", "stages"});
     core::ProgramFields out;
     out.name = fields.String("name");
     out.currency = fields.String("currency");
     out.destination_domains = fields.StringArray("destination_domains");
     out.attribution = ReadAttribution(fields);
     out.stages = ReadStages(fields);
+    out.commission = ReadCommission(fields);
+    if (const auto* sticky = body.contains("sticky_customers") ? &body["sticky_customers"] : nullptr) {
+        if (sticky->is_boolean()) {
+            out.sticky_customers = sticky->get<bool>();
+        } else {
+            fields.errors().Add("sticky_customers", "must be true or false");
+        }
+    }
     if (auto r = fields.errors().ToResult(); !r) return core::Fail(r.error());
     return out;
 }

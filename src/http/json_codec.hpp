@@ -14,6 +14,7 @@
 namespace rt::http {
 
 nlohmann::json ToJson(const core::Program& program);
+nlohmann::json CommissionJson(const core::CommissionPlan& plan);
 nlohmann::json ToJson(const core::Partner& partner);
 // `public_base_url` is where /r/{code} is served ("https://go.example.com").
 nlohmann::json ToJson(const core::Link& link, std::string_view public_base_url);

@@ -72,7 +72,13 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
 }
 
 void Router::Add(Method method, std::string pattern, BlockingHandler handler) {
-    Route route{{method, pattern}, {}, std::move(handler)};
+    Route route{{method, pattern}, {}, std::move(handler), {}};
+    for (auto s : SplitPath(pattern)) route.segments.emplace_back(s);
+    routes_.push_back(std::move(route));
+}
+
+void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler) {
+    Route route{{method, pattern}, {}, {}, std::move(handler)};
     for (auto s : SplitPath(pattern)) route.segments.emplace_back(s);
     routes_.push_back(std::move(route));
 }
@@ -105,6 +111,14 @@ void Router::Dispatch(Request request, Responder respond) const {
             allow += (allow.empty() ? "" : ", ") + std::string(ToString(route.info.method));
             if (route.info.method == Method::kGet) allow += ", HEAD";
             continue;
+        }
+        if (route.async_handler) {
+            // The answer may come after the router is gone (a writer draining at shutdown): copy the pattern.
+            route.async_handler(request, params, [pattern = route.info.pattern, respond](Response res) {
+                res.route = pattern;
+                respond(std::move(res));
+            });
+            return;
         }
         auto task = [&route, params = std::move(params), request = std::move(request), respond]() mutable {
             Response res = route.handler(request, params);

@@ -25,20 +25,25 @@ class PathParams {
 // A handler that may block (database, hashing); runs on the worker pool.
 using BlockingHandler = std::function<Response(const Request&, const PathParams&)>;
 
+// A handler that runs on the I/O thread and must not block: it answers through the Responder, now or
+// later from any thread, exactly once (the redirect: it answers when the click's batch is durable).
+using AsyncHandler = std::function<void(const Request&, const PathParams&, Responder)>;
+
 struct RouteInfo {
     Method method;
     std::string pattern;  // "/api/v1/links/{id}", the same form as OpenAPI paths
 };
 
-// Matches requests to routes by method and path pattern and runs them on the worker pool.
-// Unknown path → 404 problem; known path, other method → 405 with Allow; HEAD is served by the GET
-// route; a full worker queue → 503 with Retry-After. Routes are added before serving starts;
-// Dispatch is then thread-safe.
+// Matches requests to routes by method and path pattern and runs blocking routes on the worker pool,
+// async routes on the calling I/O thread. Unknown path → 404 problem; known path, other method → 405
+// with Allow; HEAD is served by the GET route; a full worker queue → 503 with Retry-After. Routes are
+// added before serving starts; Dispatch is then thread-safe.
 class Router {
   public:
     explicit Router(WorkerPool& pool) : pool_(pool) {}
 
     void Add(Method method, std::string pattern, BlockingHandler handler);
+    void AddAsync(Method method, std::string pattern, AsyncHandler handler);
     // Called on an I/O thread (http::Handler contract).
     void Dispatch(Request request, Responder respond) const;
     std::vector<RouteInfo> Routes() const;
@@ -47,7 +52,8 @@ class Router {
     struct Route {
         RouteInfo info;
         std::vector<std::string> segments;
-        BlockingHandler handler;
+        BlockingHandler handler;  // exactly one of handler and async_handler is set
+        AsyncHandler async_handler;
     };
     static bool Match(const Route& route, const std::vector<std::string_view>& segments, PathParams& params);
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
+#include <vector>
 
 namespace rt::http {
 namespace {
@@ -91,6 +93,36 @@ TEST_F(RouterTest, FullQueueAnswers503) {
     release.set_value();
     EXPECT_EQ(answers[0].get().status, 200);
     EXPECT_EQ(answers[1].get().status, 200);
+}
+
+// An async route runs on the dispatching thread, never takes a worker, and may answer later from
+// another thread; HEAD reaches it like a GET route.
+TEST(RouterAsync, RunsOnTheCallingThreadAndAnswersFromAnyThread) {
+    WorkerPool busy(1, 0);  // no room at all: a blocking route would answer 503
+    Router router(busy);
+    std::thread::id ran_on;
+    std::vector<std::thread> later;
+    router.AddAsync(Method::kGet, "/r/{code}", [&](const Request& req, const PathParams& p, Responder respond) {
+        ran_on = std::this_thread::get_id();
+        Response r;
+        r.status = 302;
+        r.body = p.Get("code") + (req.method == Method::kHead ? " head" : "");
+        later.emplace_back([respond, r]() mutable { respond(std::move(r)); });
+    });
+    for (Method m : {Method::kGet, Method::kHead}) {
+        std::promise<Response> answer;
+        Request req;
+        req.method = m;
+        req.path = "/r/Spring%2DSale";
+        router.Dispatch(std::move(req), [&answer](Response r) { answer.set_value(std::move(r)); });
+        EXPECT_EQ(ran_on, std::this_thread::get_id());
+        auto r = answer.get_future().get();
+        EXPECT_EQ(r.status, 302);
+        EXPECT_EQ(r.body, m == Method::kHead ? "Spring-Sale head" : "Spring-Sale");
+        EXPECT_EQ(r.route, "/r/{code}");
+    }
+    for (auto& t : later) t.join();
+    EXPECT_EQ(Call(router, Method::kPost, "/r/x").status, 405);
 }
 
 TEST(ParseQuery, DecodesPairsInOrder) {

@@ -2,15 +2,23 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/api_key.hpp"
+#include "core/click.hpp"
+#include "core/conversion.hpp"
+#include "core/coupon.hpp"
+#include "core/customer.hpp"
 #include "core/error.hpp"
+#include "core/event.hpp"
 #include "core/link.hpp"
 #include "core/page.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
+#include "core/referral.hpp"
 
 namespace rt::ports {
 
@@ -19,6 +27,22 @@ using core::Result;
 struct PartnerFilter {
     std::optional<core::ProgramId> program_id;
     std::optional<core::PartnerId> partner_id;  // restricts the list to this one partner
+};
+
+// Filters of the funnel lists; an absent member does not filter.
+struct FunnelFilter {
+    std::optional<core::ProgramId> program_id;
+    std::optional<core::PartnerId> partner_id;
+};
+
+// The first answer to a request sent with an Idempotency-Key, kept to answer its repeats.
+struct IdempotencyRecord {
+    std::string scope;         // who sent it (the API key id) and for which route
+    std::string key;           // the Idempotency-Key header
+    std::string request_hash;  // of the body: a repeat with another body is refused
+    int status = 0;
+    std::string body;
+    core::TimePoint created_at;
 };
 
 struct LinkFilter {
@@ -60,13 +84,81 @@ class StoreTx {
     // Deletes every key with this name; returns how many.
     virtual Result<int> DeleteApiKeysByName(std::string_view name) = 0;
     virtual Result<int> CountPrograms() = 0;
+
+    // Customers. kConflict when the program already has a customer with the same non-empty
+    // external_id or email_hash.
+    virtual Result<void> InsertCustomer(const core::Customer& customer) = 0;
+    virtual Result<void> UpdateCustomer(const core::Customer& customer) = 0;
+    virtual Result<core::Customer> GetCustomer(const core::CustomerId& id) = 0;
+    // nullopt when none; `external_id` / `email_hash` must be non-empty.
+    virtual Result<std::optional<core::Customer>> FindCustomerByExternalId(const core::ProgramId& program_id,
+                                                                           std::string_view external_id) = 0;
+    virtual Result<std::optional<core::Customer>> FindCustomerByEmailHash(const core::ProgramId& program_id,
+                                                                          std::string_view email_hash) = 0;
+
+    // Coupons. kConflict when the program already has the (normalized) code.
+    virtual Result<void> InsertCoupon(const core::Coupon& coupon) = 0;
+    virtual Result<void> UpdateCoupon(const core::Coupon& coupon) = 0;
+    virtual Result<core::Coupon> GetCoupon(const core::CouponId& id) = 0;
+    virtual Result<std::optional<core::Coupon>> FindCouponByCode(const core::ProgramId& program_id,
+                                                                 std::string_view code) = 0;
+    virtual Result<core::Page<core::Coupon>> ListCoupons(const FunnelFilter& filter, const core::PageRequest& page) = 0;
+
+    // Referrals, with their stage history.
+    virtual Result<void> InsertReferral(const core::Referral& referral) = 0;
+    virtual Result<void> UpdateReferral(const core::Referral& referral) = 0;  // stage, history, value, updated_at
+    virtual Result<core::Referral> GetReferral(const core::ReferralId& id) = 0;
+    virtual Result<core::Page<core::Referral>> ListReferrals(const FunnelFilter& filter,
+                                                             const core::PageRequest& page) = 0;
+    // The customer's newest referral created at or after `since`, nullopt when none.
+    virtual Result<std::optional<core::Referral>> FindReferralOfCustomer(const core::ProgramId& program_id,
+                                                                         const core::CustomerId& customer_id,
+                                                                         core::TimePoint since) = 0;
+
+    // Conversions. kConflict when the program already has the external_id.
+    virtual Result<void> InsertConversion(const core::Conversion& conversion) = 0;
+    virtual Result<core::Conversion> GetConversion(const core::ConversionId& id) = 0;
+    virtual Result<std::optional<core::Conversion>> FindConversionByExternalId(const core::ProgramId& program_id,
+                                                                               std::string_view external_id) = 0;
+    // Filter by partner: conversions credited (any weight) to that partner.
+    virtual Result<core::Page<core::Conversion>> ListConversions(const FunnelFilter& filter,
+                                                                 const core::PageRequest& page) = 0;
+    // The refunds recorded against a sale, oldest first.
+    virtual Result<std::vector<core::Conversion>> ListRefundsOf(const core::ConversionId& sale_id) = 0;
+
+    // Commissions.
+    virtual Result<void> InsertCommission(const core::Commission& commission) = 0;
+    virtual Result<std::vector<core::Commission>> ListCommissionsOfConversion(const core::ConversionId& id) = 0;
+    virtual Result<core::Page<core::Commission>> ListCommissions(const FunnelFilter& filter,
+                                                                 const core::PageRequest& page) = 0;
+
+    // Idempotency keys. kConflict when (scope, key) exists.
+    virtual Result<void> InsertIdempotency(const IdempotencyRecord& record) = 0;
+    virtual Result<std::optional<IdempotencyRecord>> FindIdempotency(std::string_view scope, std::string_view key) = 0;
+
+    // The ledger. Events of a program are appended with consecutive seq; kConflict when the program
+    // already has an event of that seq (another writer appended first).
+    virtual Result<void> AppendEvent(const core::Event& event) = 0;
+    // The program's newest event, nullopt when it has none.
+    virtual Result<std::optional<core::Event>> LastEvent(const core::ProgramId& program_id) = 0;
+    // The program's events with seq > after_seq in seq order, at most `limit` (1..1000).
+    virtual Result<std::vector<core::Event>> ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
+                                                        int limit) = 0;
+
+    // Clicks are append-only. One call writes a whole group-commit batch; kConflict if an id exists.
+    virtual Result<void> InsertClicks(std::span<const core::Click> clicks) = 0;
+    virtual Result<core::Click> GetClick(const core::ClickId& id) = 0;
+    // The visitor's clicks in the program at or after `since`, oldest first (attribution history).
+    virtual Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
+                                                               const core::VisitorId& visitor_id,
+                                                               core::TimePoint since) = 0;
 };
 
 enum class TxMode { kRead, kWrite };
 
 // The storage port. Implementations: memory (tests), SQLite, later PostgreSQL; all pass
-// tests/store_conformance_test.cpp. Thread safety: every method may be called from several threads.
-// Blocking: calls do I/O; never call them on an HTTP I/O thread.
+// src/storage/store_conformance_test.cpp (and the store_conformance_*_test.cpp beside it). Thread safety: every method
+// may be called from several threads. Blocking: calls do I/O; never call them on an HTTP I/O thread.
 class Store {
   public:
     virtual ~Store() = default;

@@ -40,6 +40,12 @@ bool Argon2idHasher::Verify(std::string_view encoded_hash, std::string_view secr
     return crypto_pwhash_str_verify(hash.c_str(), secret.data(), secret.size()) == 0;
 }
 
+std::array<std::uint8_t, 32> Sha256Digest::Sha256(std::string_view data) {
+    std::array<std::uint8_t, 32> out{};
+    crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    return out;
+}
+
 bool InitSodium() { return sodium_init() >= 0; }
 
 }  // namespace rt::ports

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/event.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "ports/hasher.hpp"
@@ -31,6 +32,12 @@ class Argon2idHasher final : public SecretHasher {
 
   private:
     std::array<unsigned char, 32> fingerprint_key_{};
+};
+
+// SHA-256 (libsodium's crypto_hash_sha256) for the event ledger.
+class Sha256Digest final : public core::Digest {
+  public:
+    std::array<std::uint8_t, 32> Sha256(std::string_view data) override;
 };
 
 // Initialises libsodium; false when it cannot (no entropy source).

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/event_log.hpp"
 #include "core/api_key.hpp"
 #include "server/logging.hpp"
 #include "server/services.hpp"
@@ -26,6 +27,24 @@ int RunMigrate(const ConfigSources& sources) {
     auto version = (*services)->store().SchemaVersion();
     if (!version) return PrintError(version.error());
     std::cout << "database schema at version " << *version << "\n";
+    return 0;
+}
+
+int RunVerify(const ConfigSources& sources) {
+    auto config = LoadConfig(sources);
+    if (!config) return PrintError(config.error());
+    SetUpLogging(config->log_level);
+    auto services = Services::Open(*config);
+    if (!services) return PrintError(services.error());
+    auto report = app::VerifyLedger((*services)->deps());
+    if (!report) return PrintError(report.error());
+    if (report->first_break) {
+        const auto& b = *report->first_break;
+        std::cerr << "reftrack: ledger broken in program " << report->broken_program_id << " at event " << b.event_id
+                  << " (seq " << b.seq << "): " << b.reason << "\n";
+        return 1;
+    }
+    std::cout << "ledger intact: " << report->events << " events in " << report->programs << " programs\n";
     return 0;
 }
 

@@ -14,6 +14,10 @@ int RunServe(const ConfigSources& sources, bool demo);
 
 int RunMigrate(const ConfigSources& sources);
 
+// Checks every program's event chain; exit 0 only when all are intact, else names the first broken
+// event on stderr and exits 1.
+int RunVerify(const ConfigSources& sources);
+
 // Prints the new key alone on the last line of stdout.
 int RunKeysCreate(const ConfigSources& sources, const std::string& scope, const std::string& name);
 

@@ -11,6 +11,7 @@
 #include "http/api_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "http/routes_funnel.hpp"
 #include "http/routes_ops.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
@@ -18,6 +19,7 @@
 #include "server/commands.hpp"
 #include "server/logging.hpp"
 #include "server/services.hpp"
+#include "server/tracking.hpp"
 
 namespace rt::server {
 
@@ -101,7 +103,14 @@ int RunServe(const ConfigSources& sources, bool demo) {
     http::AddProgramRoutes(router, api);
     http::AddPartnerRoutes(router, api);
     http::AddLinkRoutes(router, api);
+    auto& s = **services;
+    http::FunnelContext funnel{s.coupons(), s.referrals(), s.conversions(), s.idempotency(),
+                               s.keys(),    s.deps(),      s.vault()};
+    http::AddFunnelRoutes(router, funnel);
+    http::AddEventRoutes(router, funnel);
     http::AddOpsRoutes(router, {[&readiness] { return readiness.ready(); }, [&metrics] { return metrics.Render(); }});
+    Tracking tracking(**services, metrics, *config);
+    tracking.AddRoutes(router);
 
     http::ServerOptions options{.host = config->listen_host,
                                 .port = config->listen_port,
@@ -127,12 +136,19 @@ int RunServe(const ConfigSources& sources, bool demo) {
         server.Stop();
     });
     if (demo) PrintDemoBanner(**services, url);
+    if (auto loaded = tracking.Load(); !loaded) {
+        std::cerr << "reftrack: cannot load the links: " << loaded.error().message() << "\n";
+        readiness.Stop();
+        signals.Dismiss();
+        return 1;
+    }
     std::cout << "reftrack listening on " << url << std::endl;
     spdlog::info("event=listening url={} db_backend={} workers={}", url, (*services)->store().Backend(),
                  config->workers);
 
     server.Run();
-    pool.reset();  // answers every request still queued before the routes they use go away
+    pool.reset();     // answers every request still queued before the routes they use go away
+    tracking.Stop();  // writes every queued click before the store closes
     readiness.Stop();
     signals.Dismiss();
     spdlog::info("event=stopped");

@@ -10,7 +10,11 @@ Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::S
       programs_(deps()),
       partners_(deps()),
       links_(deps()),
-      keys_(deps(), hasher_) {}
+      keys_(deps(), hasher_),
+      coupons_(deps()),
+      referrals_(deps(), *vault_),
+      conversions_(deps(), *vault_),
+      idempotency_(deps()) {}
 
 core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));

@@ -3,11 +3,15 @@
 #include <memory>
 #include <string>
 
+#include "app/conversion_service.hpp"
+#include "app/coupon_service.hpp"
 #include "app/deps.hpp"
+#include "app/idempotency.hpp"
 #include "app/key_service.hpp"
 #include "app/link_service.hpp"
 #include "app/partner_service.hpp"
 #include "app/program_service.hpp"
+#include "app/referral_service.hpp"
 #include "ports/sodium_vault.hpp"
 #include "ports/store.hpp"
 #include "ports/system.hpp"
@@ -26,11 +30,15 @@ class Services {
     ports::Store& store() { return *store_; }
     core::Clock& clock() { return clock_; }
     ports::Vault& vault() { return *vault_; }
-    app::Deps deps() { return {*store_, clock_, random_}; }
+    app::Deps deps() { return {*store_, clock_, random_, digest_}; }
     app::ProgramService& programs() { return programs_; }
     app::PartnerService& partners() { return partners_; }
     app::LinkService& links() { return links_; }
     app::KeyService& keys() { return keys_; }
+    app::CouponService& coupons() { return coupons_; }
+    app::ReferralService& referrals() { return referrals_; }
+    app::ConversionService& conversions() { return conversions_; }
+    app::IdempotencyKeys& idempotency() { return idempotency_; }
 
   private:
     Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault);
@@ -40,10 +48,15 @@ class Services {
     ports::SystemClock clock_;
     ports::SodiumRandom random_;
     ports::Argon2idHasher hasher_;
+    ports::Sha256Digest digest_;
     app::ProgramService programs_;
     app::PartnerService partners_;
     app::LinkService links_;
     app::KeyService keys_;
+    app::CouponService coupons_;
+    app::ReferralService referrals_;
+    app::ConversionService conversions_;
+    app::IdempotencyKeys idempotency_;
 };
 
 }  // namespace rt::server

@@ -39,7 +39,17 @@ inline std::string Describe(const core::Program& p) {
     for (const auto& d : p.destination_domains) out << d << ";";
     out << "] model=" << core::ToString(p.attribution.model) << " window=" << p.attribution.window_days << " stages=[";
     for (const auto& s : p.stages) out << s.key << "/" << s.name << "/" << core::ToString(s.kind) << ";";
-    out << "] created=" << p.created_at.unix_ms << " updated=" << p.updated_at.unix_ms;
+    out << "] sticky=" << p.sticky_customers << " commission=";
+    auto rule = [&](const core::CommissionRule& r) {
+        out << (r.kind == core::CommissionRule::Kind::kFlat ? "flat/" : "percent/") << r.percent_bps << "/"
+            << r.flat_minor << ";";
+    };
+    rule(p.commission.default_rule);
+    for (const auto& [group, r] : p.commission.by_group) {
+        out << group << ":";
+        rule(r);
+    }
+    out << " created=" << p.created_at.unix_ms << " updated=" << p.updated_at.unix_ms;
     return out.str();
 }
 
@@ -106,6 +116,10 @@ class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
         p.currency = core::Currency::FromTrusted("JPY");
         p.destination_domains = {"acme.example", "*.shop.example"};
         p.attribution = {core::AttributionModel::kTimeDecay, 30};
+        p.sticky_customers = false;
+        p.commission.default_rule = {core::CommissionRule::Kind::kFlat, 250, 1999};
+        p.commission.by_group = {{"gold", {core::CommissionRule::Kind::kPercent, 1250, 7}},
+                                 {"vip-2", {core::CommissionRule::Kind::kFlat, 0, 50'000}}};
         p.stages = {{"new", "New", core::StageKind::kOpen},
                     {"won", "Won – signed", core::StageKind::kWon},
                     {"lost", "Lost", core::StageKind::kLost}};

@@ -14,6 +14,10 @@ inline constexpr std::string_view kPartnerIdTaken = "a partner with this id alre
 inline constexpr std::string_view kPartnerEmailTaken = "a partner with this email already exists in the program";
 inline constexpr std::string_view kLinkIdTaken = "a link with this id already exists";
 inline constexpr std::string_view kLinkCodeTaken = "a link with this code already exists";
+inline constexpr std::string_view kEventSeqTaken = "the program already has an event with this seq";
+inline constexpr std::string_view kEventIdTaken = "an event with this id already exists";
+inline constexpr std::string_view kEventProgramMissing = "the event's program does not exist";
+inline constexpr int kMaxEventPage = 1000;
 inline constexpr std::string_view kApiKeyIdTaken = "an API key with this id already exists";
 
 // A foreign key that names nothing: a partner of an unknown program, a link whose partner is not in its program.
@@ -24,6 +28,38 @@ inline constexpr std::string_view kProgramNotFound = "program not found";
 inline constexpr std::string_view kPartnerNotFound = "partner not found";
 inline constexpr std::string_view kLinkNotFound = "link not found";
 inline constexpr std::string_view kApiKeyNotFound = "API key not found";
+
+// The funnel: customers, coupons, referrals, conversions, commissions, idempotency keys.
+inline constexpr std::string_view kCustomerIdTaken = "a customer with this id already exists";
+inline constexpr std::string_view kCustomerExternalIdTaken =
+    "a customer with this external id already exists in the program";
+inline constexpr std::string_view kCustomerEmailTaken = "a customer with this email already exists in the program";
+inline constexpr std::string_view kCustomerProgramMissing = "the customer's program does not exist";
+inline constexpr std::string_view kCustomerNotFound = "customer not found";
+
+inline constexpr std::string_view kCouponIdTaken = "a coupon with this id already exists";
+inline constexpr std::string_view kCouponCodeTaken = "a coupon with this code already exists in the program";
+inline constexpr std::string_view kCouponPartnerMissing = "the coupon's partner does not exist in the coupon's program";
+inline constexpr std::string_view kCouponNotFound = "coupon not found";
+
+inline constexpr std::string_view kReferralIdTaken = "a referral with this id already exists";
+inline constexpr std::string_view kReferralOwnersMissing =
+    "the referral's partner or customer does not exist in the referral's program";
+inline constexpr std::string_view kReferralNotFound = "referral not found";
+
+inline constexpr std::string_view kConversionIdTaken = "a conversion with this id already exists";
+inline constexpr std::string_view kConversionExternalIdTaken =
+    "a conversion with this external id already exists in the program";
+inline constexpr std::string_view kConversionProgramMissing = "the conversion's program does not exist";
+inline constexpr std::string_view kConversionCreditMissing =
+    "a partner credited by the conversion does not exist in the conversion's program";
+inline constexpr std::string_view kConversionNotFound = "conversion not found";
+
+inline constexpr std::string_view kCommissionIdTaken = "a commission with this id already exists";
+inline constexpr std::string_view kCommissionOwnersMissing =
+    "the commission's conversion or partner does not exist in the commission's program";
+
+inline constexpr std::string_view kIdempotencyKeyTaken = "this idempotency key was already used";
 
 inline constexpr std::string_view kReadOnlyTransaction = "a read transaction cannot write";
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no server behind
         if (out_fd >= 0) dup2(out_fd, STDOUT_FILENO);
         if (err_fd >= 0) dup2(err_fd, STDERR_FILENO);
         const int devnull = open("/dev/null", O_RDONLY);

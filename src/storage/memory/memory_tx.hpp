@@ -1,14 +1,24 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "ports/store.hpp"
 #include "storage/memory/memory_store.hpp"
 
 namespace rt::storage {
+
+// One InsertClicks call's clicks, never changed once stored: copies of the tables share them, so a write
+// transaction copies a pointer per batch, not every click.
+struct MemoryClickBatch {
+    std::vector<core::Click> clicks;
+    std::unordered_map<core::ClickId, std::size_t> by_id;  // index into clicks
+};
 
 // The memory store's tables and the indexes that enforce its uniqueness rules. A plain value: a write
 // transaction works on a copy.
@@ -17,8 +27,24 @@ struct MemoryStore::Tables {
     std::map<core::PartnerId, core::Partner> partners;
     std::map<core::LinkId, core::Link> links;
     std::map<core::ApiKeyId, core::ApiKeyRecord> api_keys;
-    std::map<std::string, core::LinkId, std::less<>> link_codes;   // code → link
-    std::set<std::pair<std::string, std::string>> partner_emails;  // (program id, email)
+    std::map<std::string, core::LinkId, std::less<>> link_codes;         // code → link
+    std::set<std::pair<std::string, std::string>> partner_emails;        // (program id, email)
+    std::map<core::ProgramId, std::vector<core::Event>> events;          // each in seq order
+    std::vector<std::shared_ptr<const MemoryClickBatch>> click_batches;  // memory_clicks.cpp
+
+    // The funnel (memory_customers.cpp, memory_funnel.cpp, memory_idempotency.cpp). The key pairs hold
+    // (program id, value); a customer's empty external id or email hash is in no index.
+    using ProgramKey = std::pair<std::string, std::string>;
+    std::map<core::CustomerId, core::Customer> customers;
+    std::map<ProgramKey, core::CustomerId> customer_external_ids;
+    std::map<ProgramKey, core::CustomerId> customer_email_hashes;
+    std::map<core::CouponId, core::Coupon> coupons;
+    std::map<ProgramKey, core::CouponId> coupon_codes;
+    std::map<core::ReferralId, core::Referral> referrals;
+    std::map<core::ConversionId, core::Conversion> conversions;
+    std::map<ProgramKey, core::ConversionId> conversion_external_ids;
+    std::map<core::CommissionId, core::Commission> commissions;
+    std::map<std::pair<std::string, std::string>, ports::IdempotencyRecord> idempotency;  // by (scope, key)
 };
 
 // One transaction over the memory store's tables. Not thread-safe: the store holds its lock around it.
@@ -50,6 +76,56 @@ class MemoryTx final : public ports::StoreTx {
     Result<core::ApiKeyRecord> GetApiKey(const core::ApiKeyId& id) override;
     Result<int> DeleteApiKeysByName(std::string_view name) override;
     Result<int> CountPrograms() override;
+
+    Result<void> InsertCustomer(const core::Customer& customer) override;  // memory_customers.cpp
+    Result<void> UpdateCustomer(const core::Customer& customer) override;
+    Result<core::Customer> GetCustomer(const core::CustomerId& id) override;
+    Result<std::optional<core::Customer>> FindCustomerByExternalId(const core::ProgramId& program_id,
+                                                                   std::string_view external_id) override;
+    Result<std::optional<core::Customer>> FindCustomerByEmailHash(const core::ProgramId& program_id,
+                                                                  std::string_view email_hash) override;
+    Result<void> InsertCoupon(const core::Coupon& coupon) override;
+    Result<void> UpdateCoupon(const core::Coupon& coupon) override;
+    Result<core::Coupon> GetCoupon(const core::CouponId& id) override;
+    Result<std::optional<core::Coupon>> FindCouponByCode(const core::ProgramId& program_id,
+                                                         std::string_view code) override;
+    Result<core::Page<core::Coupon>> ListCoupons(const ports::FunnelFilter& filter,
+                                                 const core::PageRequest& page) override;
+
+    Result<void> InsertReferral(const core::Referral& referral) override;  // memory_funnel.cpp
+    Result<void> UpdateReferral(const core::Referral& referral) override;
+    Result<core::Referral> GetReferral(const core::ReferralId& id) override;
+    Result<core::Page<core::Referral>> ListReferrals(const ports::FunnelFilter& filter,
+                                                     const core::PageRequest& page) override;
+    Result<std::optional<core::Referral>> FindReferralOfCustomer(const core::ProgramId& program_id,
+                                                                 const core::CustomerId& customer_id,
+                                                                 core::TimePoint since) override;
+    Result<void> InsertConversion(const core::Conversion& conversion) override;
+    Result<core::Conversion> GetConversion(const core::ConversionId& id) override;
+    Result<std::optional<core::Conversion>> FindConversionByExternalId(const core::ProgramId& program_id,
+                                                                       std::string_view external_id) override;
+    Result<core::Page<core::Conversion>> ListConversions(const ports::FunnelFilter& filter,
+                                                         const core::PageRequest& page) override;
+    Result<std::vector<core::Conversion>> ListRefundsOf(const core::ConversionId& sale_id) override;
+    Result<void> InsertCommission(const core::Commission& commission) override;
+    Result<std::vector<core::Commission>> ListCommissionsOfConversion(const core::ConversionId& id) override;
+    Result<core::Page<core::Commission>> ListCommissions(const ports::FunnelFilter& filter,
+                                                         const core::PageRequest& page) override;
+
+    Result<void> InsertIdempotency(const ports::IdempotencyRecord& record) override;  // memory_idempotency.cpp
+    Result<std::optional<ports::IdempotencyRecord>> FindIdempotency(std::string_view scope,
+                                                                    std::string_view key) override;
+
+    Result<void> AppendEvent(const core::Event& event) override;  // memory_events.cpp
+    Result<std::optional<core::Event>> LastEvent(const core::ProgramId& program_id) override;
+    Result<std::vector<core::Event>> ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
+                                                int limit) override;
+
+    Result<void> InsertClicks(std::span<const core::Click> clicks) override;  // memory_clicks.cpp
+    Result<core::Click> GetClick(const core::ClickId& id) override;
+    Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
+                                                       const core::VisitorId& visitor_id,
+                                                       core::TimePoint since) override;
 
   private:
     // The tables to write, or kInternal in a read transaction.

@@ -65,8 +65,178 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_name ON api_keys (name);
 )sql";
 
+// The ledger: per program, events in seq order; the primary key makes a forked chain impossible.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE events (
+    program_id TEXT NOT NULL REFERENCES programs (id),
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (program_id, seq)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+// The funnel: customers, coupons, referrals, conversions (with the partners they credit), commissions, and the
+// answers kept for Idempotency-Key repeats; programs gain their customer and commission policies. Every table
+// with a program has UNIQUE (program_id, id), the key a Citus cluster distributes on; PRIMARY KEY (id) serves
+// lookups by id. Optional ids are NULL when absent; a referral's value is two columns, both NULL or neither.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE programs ADD COLUMN sticky_customers INTEGER NOT NULL DEFAULT 1 CHECK (sticky_customers IN (0, 1));
+ALTER TABLE programs ADD COLUMN commission TEXT NOT NULL
+    DEFAULT '{"by_group":{},"default_rule":{"flat_minor":0,"kind":"percent","percent_bps":0}}';
+
+CREATE TABLE customers (
+    id TEXT PRIMARY KEY,
+    program_id TEXT NOT NULL REFERENCES programs (id),
+    external_id TEXT NOT NULL,
+    email_hash TEXT NOT NULL,
+    email_sealed TEXT NOT NULL,
+    name_sealed TEXT NOT NULL,
+    credited_partner_id TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (program_id, id)
+) STRICT;
+CREATE UNIQUE INDEX customers_external_id ON customers (program_id, external_id) WHERE external_id <> '';
+CREATE UNIQUE INDEX customers_email_hash ON customers (program_id, email_hash) WHERE email_hash <> '';
+
+CREATE TABLE coupons (
+    id TEXT PRIMARY KEY,
+    program_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    active INTEGER NOT NULL CHECK (active IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    UNIQUE (program_id, id),
+    UNIQUE (program_id, code),
+    FOREIGN KEY (program_id, partner_id) REFERENCES partners (program_id, id)
+) STRICT;
+CREATE INDEX coupons_partner_id ON coupons (partner_id, id);
+
+CREATE TABLE referrals (
+    id TEXT PRIMARY KEY,
+    program_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    click_id TEXT NOT NULL,
+    coupon_code TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    history TEXT NOT NULL,
+    value_amount INTEGER,
+    value_currency TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (program_id, id),
+    CHECK ((value_amount IS NULL) = (value_currency IS NULL)),
+    FOREIGN KEY (program_id, partner_id) REFERENCES partners (program_id, id),
+    FOREIGN KEY (program_id, customer_id) REFERENCES customers (program_id, id)
+) STRICT;
+CREATE INDEX referrals_partner_id ON referrals (partner_id, id);
+CREATE INDEX referrals_customer_id ON referrals (program_id, customer_id, created_at);
+
+CREATE TABLE conversions (
+    id TEXT PRIMARY KEY,
+    program_id TEXT NOT NULL REFERENCES programs (id),
+    external_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    refund_of TEXT,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    referral_id TEXT,
+    customer_id TEXT,
+    click_id TEXT NOT NULL,
+    coupon_code TEXT NOT NULL,
+    attribution_source TEXT NOT NULL,
+    attribution_model TEXT NOT NULL,
+    attribution_credits TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (program_id, id),
+    UNIQUE (program_id, external_id)
+) STRICT;
+CREATE INDEX conversions_refund_of ON conversions (refund_of, id) WHERE refund_of IS NOT NULL;
+
+-- The partners each conversion credits (a copy of attribution_credits), to list a partner's conversions.
+CREATE TABLE conversion_credits (
+    program_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    conversion_id TEXT NOT NULL,
+    PRIMARY KEY (program_id, partner_id, conversion_id),
+    FOREIGN KEY (program_id, partner_id) REFERENCES partners (program_id, id),
+    FOREIGN KEY (program_id, conversion_id) REFERENCES conversions (program_id, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX conversion_credits_partner_id ON conversion_credits (partner_id, conversion_id);
+
+CREATE TABLE commissions (
+    id TEXT PRIMARY KEY,
+    program_id TEXT NOT NULL,
+    conversion_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reverses TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (program_id, id),
+    FOREIGN KEY (program_id, conversion_id) REFERENCES conversions (program_id, id),
+    FOREIGN KEY (program_id, partner_id) REFERENCES partners (program_id, id)
+) STRICT;
+CREATE INDEX commissions_partner_id ON commissions (partner_id, id);
+CREATE INDEX commissions_conversion_id ON commissions (conversion_id, id);
+
+CREATE TABLE idempotency_keys (
+    scope TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, idempotency_key)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+// Clicks, append-only and the hottest table: keyed on the time-ordered click id (inserts land at the
+// B-tree's right edge), program_id first among the other columns, and one secondary index only — what
+// ListVisitorClicks needs; visitor ids are time-ordered too, so it is mostly appended to as well. No
+// foreign keys: rows come from the link directory, and a parent probe per row buys nothing here.
+// Measured (1M rows in batches of 1024, synchronous=FULL, WAL, 2-core VM): WITHOUT ROWID 95-98k rows/s,
+// 450 MB; a rowid table keyed the same way (an extra automatic index on id) 96-101k rows/s, 475 MB;
+// so WITHOUT ROWID: the same speed, a smaller file, one B-tree probe per GetClick. For scale: one more
+// index on a random key (ip_hash) cut the rate to 18k rows/s; without the visitor index it was 178k.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE clicks (
+    id TEXT NOT NULL PRIMARY KEY,
+    program_id TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    link_id TEXT NOT NULL,
+    visitor_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    referrer_host TEXT NOT NULL,
+    device TEXT NOT NULL,
+    utm_source TEXT NOT NULL,
+    utm_medium TEXT NOT NULL,
+    utm_campaign TEXT NOT NULL,
+    utm_term TEXT NOT NULL,
+    utm_content TEXT NOT NULL,
+    ip_prefix TEXT NOT NULL,
+    ip_hash TEXT NOT NULL,
+    bot INTEGER NOT NULL,
+    is_unique INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX clicks_visitor ON clicks (program_id, visitor_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
+    {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

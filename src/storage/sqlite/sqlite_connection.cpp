@@ -66,6 +66,12 @@ Statement& Statement::Bind(int index, std::int64_t value) {
     return *this;
 }
 
+Statement& Statement::BindNull(int index) {
+    const int rc = sqlite3_bind_null(stmt_, index);
+    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+}
+
 Result<bool> Statement::Step(std::span<const ConstraintError> constraints) {
     sqlite3* db = sqlite3_db_handle(stmt_);
     if (bind_rc_ != SQLITE_OK) return core::Fail(ErrorFrom(db, bind_rc_, sqlite3_sql(stmt_)));
@@ -90,6 +96,8 @@ std::string Statement::Text(int column) const {
     if (text == nullptr) return {};
     return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
+
+bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, ConnectionRole role) {
     sqlite3* raw = nullptr;

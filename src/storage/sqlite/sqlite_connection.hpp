@@ -42,6 +42,7 @@ class Statement {
     // Binds 1-based parameter `index` (the text is copied). A failure surfaces at the next Step.
     Statement& Bind(int index, std::string_view text);
     Statement& Bind(int index, std::int64_t value);
+    Statement& BindNull(int index);
 
     // Advances: true when a row is ready to read, false when the statement is done. Failures as ErrorFrom.
     Result<bool> Step(std::span<const ConstraintError> constraints = {});
@@ -51,6 +52,7 @@ class Statement {
     // Columns of the current row, 0-based. NULL reads as 0 and "".
     std::int64_t Int(int column) const;
     std::string Text(int column) const;
+    bool IsNull(int column) const;
 
   private:
     sqlite3_stmt* stmt_;

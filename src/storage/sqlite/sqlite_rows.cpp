@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/commission_plan_json.hpp"
+
 namespace rt::storage::sqlite {
 
 namespace {
@@ -68,7 +70,9 @@ void BindProgram(Statement& statement, const core::Program& program) {
         .Bind(6, std::int64_t{program.attribution.window_days})
         .Bind(7, EncodeStages(program.stages))
         .Bind(8, program.created_at.unix_ms)
-        .Bind(9, program.updated_at.unix_ms);
+        .Bind(9, program.updated_at.unix_ms)
+        .Bind(10, std::int64_t{program.sticky_customers ? 1 : 0})
+        .Bind(11, EncodeCommissionPlan(program.commission));
 }
 
 Result<core::Program> ReadProgram(const Statement& row) {
@@ -87,6 +91,10 @@ Result<core::Program> ReadProgram(const Statement& row) {
     p.stages = std::move(*stages);
     p.created_at = Time(row, 7);
     p.updated_at = Time(row, 8);
+    p.sticky_customers = row.Int(9) != 0;
+    auto commission = DecodeCommissionPlan(row.Text(10));
+    if (!commission) return core::Fail(Corrupt("programs", p.id.str(), "commission"));
+    p.commission = std::move(*commission);
     return p;
 }
 

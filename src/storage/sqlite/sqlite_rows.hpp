@@ -15,7 +15,7 @@ namespace rt::storage::sqlite {
 
 inline constexpr std::string_view kProgramColumns =
     "id, name, currency, destination_domains, attribution_model, attribution_window_days, stages, created_at, "
-    "updated_at";
+    "updated_at, sticky_customers, commission";
 void BindProgram(Statement& statement, const core::Program& program);
 Result<core::Program> ReadProgram(const Statement& row);
 

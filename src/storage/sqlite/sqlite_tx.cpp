@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/sqlite/sqlite_query.hpp"
 #include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/store_rules.hpp"
 
@@ -32,91 +33,11 @@ constexpr ConstraintError kApiKeyConstraints[] = {
     {"api_keys.id", ErrorCode::kConflict, kApiKeyIdTaken},
 };
 
-std::string Concat(std::initializer_list<std::string_view> parts) {
-    std::string out;
-    for (auto p : parts) out += p;
-    return out;
-}
-
-// The one row `sql` selects with `key` bound to ?1, decoded by `read`; kNotFound (`not_found`) when none.
-template <class T>
-Result<T> GetOne(Connection& conn, const std::string& sql, std::string_view key, Result<T> (*read)(const Statement&),
-                 std::string_view not_found) {
-    auto statement = conn.Prepare(sql);
-    if (!statement) return core::Fail(statement.error());
-    statement->Bind(1, key);
-    auto row = statement->Step();
-    if (!row) return core::Fail(row.error());
-    if (!*row) return core::Fail(core::Error::NotFound(std::string(not_found)));
-    return read(*statement);
-}
-
-// A newest-first page of `table`: rows whose `equals` columns hold the given values, below
-// page.starting_after, at most the page limit of them (one more is read to learn has_more).
-template <class T>
-Result<core::Page<T>> ListPage(Connection& conn, std::string_view columns, std::string_view table,
-                               const std::vector<std::pair<std::string_view, std::string>>& equals,
-                               const core::PageRequest& page, Result<T> (*read)(const Statement&)) {
-    const int limit = EffectivePageLimit(page);
-    std::string sql = Concat({"SELECT ", columns, " FROM ", table});
-    std::vector<std::string_view> values;
-    auto where = [&](std::string_view column, std::string_view op, std::string_view value) {
-        values.push_back(value);
-        sql += Concat({values.size() == 1 ? " WHERE " : " AND ", column, op, "?", std::to_string(values.size())});
-    };
-    for (const auto& [column, value] : equals) where(column, " = ", value);
-    if (!page.starting_after.empty()) where("id", " < ", page.starting_after);
-    sql += " ORDER BY id DESC LIMIT ?" + std::to_string(values.size() + 1);
-
-    auto statement = conn.Prepare(sql);
-    if (!statement) return core::Fail(statement.error());
-    for (std::size_t i = 0; i < values.size(); ++i) statement->Bind(static_cast<int>(i + 1), values[i]);
-    statement->Bind(static_cast<int>(values.size() + 1), std::int64_t{limit} + 1);
-
-    core::Page<T> out;
-    for (;;) {
-        auto row = statement->Step();
-        if (!row) return core::Fail(row.error());
-        if (!*row) break;
-        if (out.data.size() == static_cast<std::size_t>(limit)) {
-            out.has_more = true;
-            break;
-        }
-        auto item = read(*statement);
-        if (!item) return core::Fail(item.error());
-        out.data.push_back(std::move(*item));
-    }
-    return out;
-}
-
-// The (column, value) pairs of the optional filters that are set.
-template <class... Filters>
-std::vector<std::pair<std::string_view, std::string>> Equals(const Filters&... filters) {
-    std::vector<std::pair<std::string_view, std::string>> out;
-    auto add = [&](const auto& filter) {
-        if (filter.second) out.emplace_back(filter.first, filter.second->str());
-    };
-    (add(filters), ...);
-    return out;
-}
-
 }  // namespace
-
-template <class Bind>
-Result<void> SqliteTx::Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
-                             std::string_view not_found) {
-    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    auto statement = conn_.Prepare(sql);
-    if (!statement) return core::Fail(statement.error());
-    bind(*statement);
-    if (auto ok = statement->Run(constraints); !ok) return ok;
-    if (!not_found.empty() && conn_.Changes() == 0) return core::Fail(core::Error::NotFound(std::string(not_found)));
-    return {};
-}
 
 Result<void> SqliteTx::InsertProgram(const core::Program& program) {
     return Write(
-        Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"}),
+        Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"}),
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints);
 }
 
@@ -128,7 +49,8 @@ Result<core::Program> SqliteTx::GetProgram(const core::ProgramId& id) {
 Result<void> SqliteTx::UpdateProgram(const core::Program& program) {
     return Write(
         "UPDATE programs SET name = ?2, currency = ?3, destination_domains = ?4, attribution_model = ?5, "
-        "attribution_window_days = ?6, stages = ?7, updated_at = ?9 WHERE id = ?1",
+        "attribution_window_days = ?6, stages = ?7, updated_at = ?9, sticky_customers = ?10, commission = ?11 "
+        "WHERE id = ?1",
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints, kProgramNotFound);
 }
 

@@ -2,6 +2,7 @@
 
 #include "ports/store.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/store_rules.hpp"
 
 namespace rt::storage::sqlite {
 
@@ -37,6 +38,61 @@ class SqliteTx final : public ports::StoreTx {
     Result<int> DeleteApiKeysByName(std::string_view name) override;
     Result<int> CountPrograms() override;
 
+    // sqlite_customers.cpp. UpdateCustomer replaces external_id, email_hash, email_sealed, name_sealed and
+    // credited_partner; UpdateCoupon replaces code and active.
+    Result<void> InsertCustomer(const core::Customer& customer) override;
+    Result<void> UpdateCustomer(const core::Customer& customer) override;
+    Result<core::Customer> GetCustomer(const core::CustomerId& id) override;
+    Result<std::optional<core::Customer>> FindCustomerByExternalId(const core::ProgramId& program_id,
+                                                                   std::string_view external_id) override;
+    Result<std::optional<core::Customer>> FindCustomerByEmailHash(const core::ProgramId& program_id,
+                                                                  std::string_view email_hash) override;
+    Result<void> InsertCoupon(const core::Coupon& coupon) override;
+    Result<void> UpdateCoupon(const core::Coupon& coupon) override;
+    Result<core::Coupon> GetCoupon(const core::CouponId& id) override;
+    Result<std::optional<core::Coupon>> FindCouponByCode(const core::ProgramId& program_id,
+                                                         std::string_view code) override;
+    Result<core::Page<core::Coupon>> ListCoupons(const ports::FunnelFilter& filter,
+                                                 const core::PageRequest& page) override;
+
+    Result<void> InsertReferral(const core::Referral& referral) override;  // sqlite_referrals.cpp
+    Result<void> UpdateReferral(const core::Referral& referral) override;
+    Result<core::Referral> GetReferral(const core::ReferralId& id) override;
+    Result<core::Page<core::Referral>> ListReferrals(const ports::FunnelFilter& filter,
+                                                     const core::PageRequest& page) override;
+    Result<std::optional<core::Referral>> FindReferralOfCustomer(const core::ProgramId& program_id,
+                                                                 const core::CustomerId& customer_id,
+                                                                 core::TimePoint since) override;
+
+    // sqlite_conversions.cpp. InsertConversion also writes a conversion_credits row per credited partner.
+    Result<void> InsertConversion(const core::Conversion& conversion) override;
+    Result<core::Conversion> GetConversion(const core::ConversionId& id) override;
+    Result<std::optional<core::Conversion>> FindConversionByExternalId(const core::ProgramId& program_id,
+                                                                       std::string_view external_id) override;
+    Result<core::Page<core::Conversion>> ListConversions(const ports::FunnelFilter& filter,
+                                                         const core::PageRequest& page) override;
+    Result<std::vector<core::Conversion>> ListRefundsOf(const core::ConversionId& sale_id) override;
+
+    Result<void> InsertCommission(const core::Commission& commission) override;  // sqlite_commissions.cpp
+    Result<std::vector<core::Commission>> ListCommissionsOfConversion(const core::ConversionId& id) override;
+    Result<core::Page<core::Commission>> ListCommissions(const ports::FunnelFilter& filter,
+                                                         const core::PageRequest& page) override;
+
+    Result<void> InsertIdempotency(const ports::IdempotencyRecord& record) override;  // sqlite_idempotency.cpp
+    Result<std::optional<ports::IdempotencyRecord>> FindIdempotency(std::string_view scope,
+                                                                    std::string_view key) override;
+
+    Result<void> AppendEvent(const core::Event& event) override;  // sqlite_events.cpp
+    Result<std::optional<core::Event>> LastEvent(const core::ProgramId& program_id) override;
+    Result<std::vector<core::Event>> ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
+                                                int limit) override;
+
+    Result<void> InsertClicks(std::span<const core::Click> clicks) override;  // sqlite_clicks.cpp
+    Result<core::Click> GetClick(const core::ClickId& id) override;
+    Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
+                                                       const core::VisitorId& visitor_id,
+                                                       core::TimePoint since) override;
+
   private:
     // Runs a write that binds with `bind` and must change one row: kNotFound (`not_found`) when it changes none.
     template <class Bind>
@@ -46,5 +102,17 @@ class SqliteTx final : public ports::StoreTx {
     Connection& conn_;
     bool writable_;
 };
+
+template <class Bind>
+Result<void> SqliteTx::Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
+                             std::string_view not_found) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    auto statement = conn_.Prepare(sql);
+    if (!statement) return core::Fail(statement.error());
+    bind(*statement);
+    if (auto ok = statement->Run(constraints); !ok) return ok;
+    if (!not_found.empty() && conn_.Changes() == 0) return core::Fail(core::Error::NotFound(std::string(not_found)));
+    return {};
+}
 
 }  // namespace rt::storage::sqlite

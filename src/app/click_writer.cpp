@@ -1,0 +1,90 @@
+#include "app/click_writer.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace rt::app {
+
+ClickWriter::ClickWriter(ports::Store& store, ClickWriterOptions options, BatchHook hook, BatchObserver observer)
+    : store_(store), options_(options), hook_(std::move(hook)), observer_(std::move(observer)) {}
+
+ClickWriter::~ClickWriter() { Stop(); }
+
+void ClickWriter::Start() {
+    thread_ = std::thread([this] { Loop(); });
+}
+
+core::Result<void> ClickWriter::Submit(core::Click click, Done done) {
+    {
+        std::lock_guard lock(mu_);
+        if (stopping_) return core::Fail(core::Error::Unavailable("the click writer is stopping"));
+        if (queue_.size() >= options_.max_queue) {
+            return core::Fail(core::Error::Unavailable("too many clicks are waiting to be written"));
+        }
+        queue_.push_back({std::move(click), std::move(done)});
+    }
+    wake_.notify_one();
+    return {};
+}
+
+void ClickWriter::Stop() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) {
+        thread_.join();
+        return;
+    }
+    Loop();  // never started: drain here
+}
+
+std::size_t ClickWriter::queue_depth() const {
+    std::lock_guard lock(mu_);
+    return queue_.size();
+}
+
+void ClickWriter::Loop() {
+    std::vector<Pending> batch;
+    batch.reserve(std::min<std::size_t>(options_.max_batch, 4096));
+    while (TakeBatch(batch)) {
+        WriteBatch(batch);
+        batch.clear();
+    }
+}
+
+bool ClickWriter::TakeBatch(std::vector<Pending>& batch) {
+    std::unique_lock lock(mu_);
+    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return false;  // stopping, and everything written
+    const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+    for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+    }
+    return true;
+}
+
+void ClickWriter::WriteBatch(std::vector<Pending>& batch) {
+    std::vector<core::Click> clicks;
+    clicks.reserve(batch.size());
+    for (auto& p : batch) clicks.push_back(std::move(p.click));
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = store_.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.InsertClicks(clicks); !ok) return ok;
+        if (hook_) return hook_(tx, clicks);
+        return {};
+    });
+    const auto took = std::chrono::steady_clock::now() - started;
+    if (result) {
+        batches_committed_.fetch_add(1, std::memory_order_relaxed);
+        clicks_committed_.fetch_add(clicks.size(), std::memory_order_relaxed);
+    }
+    for (auto& p : batch) p.done(result);
+    if (observer_) observer_({clicks.size(), result.has_value(), took});
+}
+
+}  // namespace rt::app

@@ -1,0 +1,334 @@
+#include "app/click_writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ports/fakes.hpp"
+#include "storage/open_store.hpp"
+
+namespace rt::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Holds write transactions after their body ran and before they commit, until opened; counts arrivals.
+class Gate {
+  public:
+    void Enter() {
+        std::unique_lock lock(mu_);
+        ++entered_;
+        cv_.notify_all();
+        cv_.wait(lock, [this] { return open_; });
+    }
+    void Open() {
+        std::lock_guard lock(mu_);
+        open_ = true;
+        cv_.notify_all();
+    }
+    // Waits until `n` transactions arrived (open or not); false after 10 s.
+    bool AwaitEntered(int n) {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, 10s, [&] { return entered_ >= n; });
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int entered_ = 0;
+    bool open_ = false;
+};
+
+// A store wrapper that records every committed write transaction in a shared log ("commit <n>"), can
+// hold transactions at a Gate just before their commit, and can fail every write instead of committing.
+class RecordingStore final : public ports::Store {
+  public:
+    RecordingStore(ports::Store& inner, Gate* gate, std::vector<std::string>& log, std::mutex& log_mu)
+        : inner_(inner), gate_(gate), log_(log), log_mu_(log_mu) {}
+
+    void FailWrites() { fail_writes_ = true; }
+    int write_transactions() const { return writes_.load(); }
+
+    core::Result<void> Transact(ports::TxMode mode,
+                                const std::function<core::Result<void>(ports::StoreTx&)>& body) override {
+        if (mode == ports::TxMode::kRead) return inner_.Transact(mode, body);
+        const int n = ++writes_;
+        auto done = inner_.Transact(mode, [&](ports::StoreTx& tx) -> core::Result<void> {
+            if (auto ok = body(tx); !ok) return ok;
+            if (gate_ != nullptr) gate_->Enter();
+            if (fail_writes_) return core::Fail(core::Error::Unavailable("disk full"));
+            return {};
+        });
+        if (done) {
+            std::lock_guard lock(log_mu_);
+            log_.push_back("commit " + std::to_string(n));
+        }
+        return done;
+    }
+    core::Result<int> Migrate() override { return inner_.Migrate(); }
+    core::Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
+    int LatestSchemaVersion() const override { return inner_.LatestSchemaVersion(); }
+    core::Result<void> Ping() override { return inner_.Ping(); }
+    std::string_view Backend() const override { return "recording"; }
+
+  private:
+    ports::Store& inner_;
+    Gate* gate_;
+    std::vector<std::string>& log_;
+    std::mutex& log_mu_;
+    std::atomic<bool> fail_writes_{false};
+    std::atomic<int> writes_{0};
+};
+
+class ClickWriterTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto store = storage::OpenStore("memory://");
+        ASSERT_TRUE(store) << store.error().message();
+        inner_ = std::move(*store);
+        ASSERT_TRUE(inner_->Migrate());
+        store_ = std::make_unique<RecordingStore>(*inner_, &gate_, log_, log_mu_);
+    }
+
+    core::Click NewClick() {
+        clock_.Advance(1);
+        core::Click c;
+        c.id = core::ClickId::Generate(clock_.Now(), random_);
+        c.program_id = core::ProgramId::Generate(clock_.Now(), random_);
+        c.partner_id = core::PartnerId::Generate(clock_.Now(), random_);
+        c.link_id = core::LinkId::Generate(clock_.Now(), random_);
+        c.visitor_id = core::VisitorId::Generate(clock_.Now(), random_);
+        c.at = clock_.Now();
+        return c;
+    }
+
+    // Submits a fresh click whose callback logs "done <id>" and records the outcome.
+    core::Result<void> Submit(ClickWriter& writer) {
+        auto click = NewClick();
+        const std::string id = click.id.str();
+        {
+            std::lock_guard lock(log_mu_);
+            submitted_.push_back(id);
+        }
+        return writer.Submit(std::move(click), [this, id](const core::Result<void>& r) {
+            std::lock_guard lock(log_mu_);
+            log_.push_back("done " + id);
+            outcomes_[id] = r ? "ok" : r.error().message();
+            done_cv_.notify_all();
+        });
+    }
+
+    // Waits until `n` callbacks ran; false after 10 s.
+    bool AwaitDone(std::size_t n) {
+        std::unique_lock lock(log_mu_);
+        return done_cv_.wait_for(lock, 10s, [&] { return outcomes_.size() >= n; });
+    }
+
+    bool Stored(const std::string& id) {
+        return inner_
+            ->Transact(ports::TxMode::kRead,
+                       [&](ports::StoreTx& tx) -> core::Result<void> {
+                           auto got = tx.GetClick(core::ClickId::FromTrusted(id));
+                           if (!got) return core::Fail(got.error());
+                           return {};
+                       })
+            .has_value();
+    }
+
+    // The sizes of the committed batches, in order, from the observer.
+    ClickWriter::BatchObserver SizeObserver() {
+        return [this](const ClickBatchReport& r) {
+            std::lock_guard lock(log_mu_);
+            batch_sizes_.push_back(r.committed ? static_cast<int>(r.clicks) : -static_cast<int>(r.clicks));
+        };
+    }
+
+    ports::FakeClock clock_;
+    ports::SeededRandom random_;
+    Gate gate_;
+    std::mutex log_mu_;
+    std::condition_variable done_cv_;
+    std::vector<std::string> log_;                 // guarded by log_mu_
+    std::vector<std::string> submitted_;           // guarded by log_mu_
+    std::map<std::string, std::string> outcomes_;  // id → "ok" or the error; guarded by log_mu_
+    std::vector<int> batch_sizes_;                 // guarded by log_mu_; negative for failed batches
+    std::unique_ptr<ports::Store> inner_;
+    std::unique_ptr<RecordingStore> store_;
+};
+
+// While one batch commits, clicks from many threads queue up; the next batch takes them all at once.
+TEST_F(ClickWriterTest, BatchesFormUnderConcurrentSubmitters) {
+    ClickWriter writer(*store_, {.max_batch = 256, .max_queue = 65536}, {}, SizeObserver());
+    writer.Start();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(gate_.AwaitEntered(1));  // the first batch (one click) waits to commit
+
+    std::vector<std::thread> submitters;
+    for (int t = 0; t < 4; ++t) {
+        submitters.emplace_back([&] {
+            for (int i = 0; i < 250; ++i) EXPECT_TRUE(Submit(writer));
+        });
+    }
+    for (auto& t : submitters) t.join();
+    EXPECT_EQ(writer.queue_depth(), 1000u);
+    gate_.Open();
+    ASSERT_TRUE(AwaitDone(1001));
+    writer.Stop();
+
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{1, 256, 256, 256, 232}));
+    EXPECT_EQ(store_->write_transactions(), 5) << "one transaction per batch, not per click";
+    EXPECT_EQ(writer.batches_committed(), 5u);
+    EXPECT_EQ(writer.clicks_committed(), 1001u);
+    for (const auto& [id, outcome] : outcomes_) EXPECT_EQ(outcome, "ok") << id;
+    EXPECT_TRUE(Stored(submitted_.front()));
+    EXPECT_TRUE(Stored(submitted_.back()));
+}
+
+TEST_F(ClickWriterTest, ABatchIsAsLargeAsWhatQueuedUpToMaxBatch) {
+    ClickWriter writer(*store_, {}, {}, SizeObserver());  // max_batch 1024
+    writer.Start();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(gate_.AwaitEntered(1));
+    for (int i = 0; i < 1500; ++i) ASSERT_TRUE(Submit(writer));
+    gate_.Open();
+    ASSERT_TRUE(AwaitDone(1501));
+    writer.Stop();
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{1, 1024, 476}));
+}
+
+// Every callback runs after the commit of the transaction that wrote its click, never before.
+TEST_F(ClickWriterTest, CallbacksFireOnlyAfterTheirBatchCommitted) {
+    auto log_writes = [this](ports::StoreTx&, std::span<const core::Click> clicks) -> core::Result<void> {
+        std::lock_guard lock(log_mu_);
+        for (const auto& c : clicks) log_.push_back("write " + c.id.str());
+        return {};
+    };
+    ClickWriter writer(*store_, {}, log_writes);
+    writer.Start();
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(gate_.AwaitEntered(1));  // written, not committed
+    std::this_thread::sleep_for(50ms);
+    {
+        std::lock_guard lock(log_mu_);
+        EXPECT_TRUE(outcomes_.empty()) << "a callback ran before its batch committed";
+    }
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(Submit(writer));
+    gate_.Open();
+    ASSERT_TRUE(AwaitDone(8));
+    writer.Stop();
+
+    std::lock_guard lock(log_mu_);
+    ASSERT_GE(store_->write_transactions(), 2);
+    for (const auto& id : submitted_) {
+        const auto write = std::find(log_.begin(), log_.end(), "write " + id);
+        const auto done = std::find(log_.begin(), log_.end(), "done " + id);
+        ASSERT_NE(write, log_.end()) << id;
+        ASSERT_NE(done, log_.end()) << id;
+        const auto commit =
+            std::find_if(write, log_.end(), [](const std::string& l) { return l.starts_with("commit"); });
+        EXPECT_LT(commit, done) << id << ": its callback ran before the commit of its batch";
+        EXPECT_EQ(outcomes_[id], "ok");
+    }
+}
+
+TEST_F(ClickWriterTest, AFailedBatchGivesEveryCallbackTheErrorAndKeepsNothing) {
+    store_->FailWrites();
+    ClickWriter writer(*store_, {}, {}, SizeObserver());
+    writer.Start();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(gate_.AwaitEntered(1));
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(Submit(writer));
+    gate_.Open();
+    ASSERT_TRUE(AwaitDone(11));
+    writer.Stop();
+
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{-1, -10}));
+    EXPECT_EQ(writer.batches_committed(), 0u);
+    for (const auto& id : submitted_) {
+        EXPECT_EQ(outcomes_[id], "disk full") << id;
+        EXPECT_FALSE(Stored(id)) << id;
+    }
+}
+
+TEST_F(ClickWriterTest, TheLedgerHookRunsInTheBatchTransactionAndItsFailureFailsTheBatch) {
+    std::vector<std::size_t> seen;
+    ClickWriter writer(*store_, {}, [&](ports::StoreTx& tx, std::span<const core::Click> clicks) -> core::Result<void> {
+        seen.push_back(clicks.size());
+        // The batch's clicks are visible to the hook: it may chain them into the ledger.
+        if (!tx.GetClick(clicks.front().id)) return core::Fail(core::Error::Internal("click not in the transaction"));
+        return core::Fail(core::Error::Conflict("the ledger moved on"));
+    });
+    writer.Start();
+    gate_.Open();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(AwaitDone(1));
+    writer.Stop();
+    EXPECT_EQ(seen, std::vector<std::size_t>{1});
+    EXPECT_EQ(outcomes_[submitted_.front()], "the ledger moved on");
+    EXPECT_FALSE(Stored(submitted_.front()));
+}
+
+TEST_F(ClickWriterTest, AFullQueueRefusesAtOnce) {
+    ClickWriter writer(*store_, {.max_batch = 1024, .max_queue = 4});
+    writer.Start();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(gate_.AwaitEntered(1));  // the writer holds one click; the queue is empty
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(Submit(writer)) << i;
+    auto refused = Submit(writer);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
+    EXPECT_EQ(writer.queue_depth(), 4u);
+
+    gate_.Open();
+    ASSERT_TRUE(AwaitDone(5));
+    writer.Stop();
+    std::lock_guard lock(log_mu_);
+    EXPECT_EQ(outcomes_.size(), 5u) << "the refused click's callback never runs";
+    EXPECT_FALSE(Stored(submitted_.back()));
+}
+
+TEST_F(ClickWriterTest, StopDrainsEverythingQueuedThenRefuses) {
+    ClickWriter writer(*store_, {.max_batch = 16, .max_queue = 1000});
+    writer.Start();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(gate_.AwaitEntered(1));
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(Submit(writer));
+    std::thread stopper([&] { writer.Stop(); });
+    // Until Stop takes effect a click is still accepted (and will be written); then every one is refused.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (Submit(writer) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    EXPECT_FALSE(Submit(writer)) << "a stopping writer takes no new clicks";
+    gate_.Open();
+    stopper.join();
+
+    std::lock_guard lock(log_mu_);
+    const std::size_t accepted = submitted_.size() - 2;  // the last two were refused
+    EXPECT_GE(accepted, 101u);
+    EXPECT_EQ(outcomes_.size(), accepted) << "every queued click was written before Stop returned";
+    for (std::size_t i = 0; i < accepted; ++i) {
+        EXPECT_EQ(outcomes_[submitted_[i]], "ok");
+        EXPECT_TRUE(Stored(submitted_[i]));
+    }
+    EXPECT_EQ(writer.queue_depth(), 0u);
+}
+
+TEST_F(ClickWriterTest, StopWithoutStartDrainsOnTheCaller) {
+    gate_.Open();
+    ClickWriter writer(*store_);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Stop();
+    writer.Stop();  // idempotent
+    EXPECT_EQ(outcomes_.size(), 3u);
+    for (const auto& id : submitted_) EXPECT_TRUE(Stored(id));
+}
+
+}  // namespace
+}  // namespace rt::app

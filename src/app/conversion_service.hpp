@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/customer_identity.hpp"
+#include "app/deps.hpp"
+#include "app/principal.hpp"
+#include "core/conversion.hpp"
+#include "core/page.hpp"
+#include "ports/vault.hpp"
+
+namespace rt::app {
+
+struct ConversionInput {
+    std::optional<std::string> program_id;  // implied by an ingest key
+    std::optional<std::string> external_id;
+    std::optional<std::string> type;       // "sale" (default) or "refund"
+    std::optional<std::string> refund_of;  // the sale's id or external_id
+    std::optional<std::int64_t> amount;
+    std::optional<std::string> currency;
+    std::optional<std::string> occurred_at;  // RFC 3339; default now
+    std::optional<std::string> referral_id;
+    std::optional<std::string> click_id;
+    std::optional<std::string> coupon;
+    CustomerInput customer;
+    std::string request_hash;  // of the request body, to tell a repeat from a different request
+};
+
+struct ConversionOutcome {
+    core::Conversion conversion;
+    std::vector<core::Commission> commissions;
+    bool created = false;  // false: the first answer to an earlier request with this external_id
+};
+
+// Conversions: sales and refunds, attributed and paid for exactly once per (program, external_id).
+// Attribution (core::Attribute): an explicit referral_id, a sticky customer's partner, the named
+// click's visitor history, a coupon, the customer's referral — in that order. Commissions follow the
+// program's plan per credited partner; a refund reverses its share of the sale's commissions.
+// Admin keys and ingest keys of the program record; partner keys read the conversions credited to
+// them. Blocking; thread-safe.
+class ConversionService {
+  public:
+    ConversionService(Deps deps, ports::Vault& vault) : deps_(deps), vault_(vault) {}
+
+    // A repeat of an earlier request (same external_id, same body) answers the first outcome;
+    // the same external_id with another body is kConflict.
+    core::Result<ConversionOutcome> Record(const Principal& who, const ConversionInput& input);
+    core::Result<ConversionOutcome> Get(const Principal& who, std::string_view id);
+    core::Result<core::Page<core::Conversion>> List(const Principal& who, const std::optional<std::string>& program_id,
+                                                    const std::optional<std::string>& partner_id,
+                                                    const core::PageRequest& page);
+
+  private:
+    Deps deps_;
+    ports::Vault& vault_;
+};
+
+}  // namespace rt::app

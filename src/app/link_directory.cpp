@@ -1,0 +1,103 @@
+#include "app/link_directory.hpp"
+
+#include <mutex>
+
+#include "core/referral_code.hpp"
+
+namespace rt::app {
+
+namespace {
+
+constexpr int kLoadPage = core::PageRequest::kMaxLimit;
+
+// Every item of a newest-first list, page by page, inside the caller's transaction.
+template <class T, class ListFn>
+core::Result<void> ForEachPage(ListFn list, std::vector<T>& out) {
+    core::PageRequest page{kLoadPage, {}};
+    for (;;) {
+        auto batch = list(page);
+        if (!batch) return core::Fail(batch.error());
+        for (auto& item : batch->data) out.push_back(std::move(item));
+        if (!batch->has_more || batch->data.empty()) return {};
+        page.starting_after = out.back().id.str();
+    }
+}
+
+}  // namespace
+
+core::Result<void> LinkDirectory::Load(ports::Store& store) {
+    std::vector<core::Program> programs;
+    std::vector<core::Link> links;
+    auto read = store.Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<void> {
+        auto ok = ForEachPage<core::Program>([&](const core::PageRequest& p) { return tx.ListPrograms(p); }, programs);
+        if (!ok) return ok;
+        return ForEachPage<core::Link>([&](const core::PageRequest& p) { return tx.ListLinks({}, p); }, links);
+    });
+    if (!read) return read;
+    std::unique_lock lock(mu_);
+    by_code_.clear();
+    links_.clear();
+    programs_.clear();
+    for (const auto& program : programs) PutProgram(program);
+    for (const auto& link : links) PutLink(link);
+    return {};
+}
+
+std::optional<LinkRoute> LinkDirectory::Resolve(std::string_view code) const {
+    const std::string normalized = core::NormalizeCode(code);
+    std::shared_lock lock(mu_);
+    auto it = by_code_.find(normalized);
+    if (it == by_code_.end()) return std::nullopt;
+    return RouteOf(it->second);
+}
+
+std::optional<LinkRoute> LinkDirectory::ResolveId(const core::LinkId& id) const {
+    std::shared_lock lock(mu_);
+    return RouteOf(id);
+}
+
+std::optional<LinkRoute> LinkDirectory::RouteOf(const core::LinkId& id) const {
+    auto link = links_.find(id);
+    if (link == links_.end()) return std::nullopt;
+    auto program = programs_.find(link->second.program_id);
+    if (program == programs_.end()) return std::nullopt;
+    const LinkRecord& r = link->second;
+    return LinkRoute{id, r.program_id, r.partner_id, r.destination, r.active, program->second.route};
+}
+
+void LinkDirectory::OnLinkChanged(const core::Link& link) {
+    std::unique_lock lock(mu_);
+    PutLink(link);
+}
+
+void LinkDirectory::OnProgramChanged(const core::Program& program) {
+    std::unique_lock lock(mu_);
+    PutProgram(program);
+}
+
+std::size_t LinkDirectory::link_count() const {
+    std::shared_lock lock(mu_);
+    return links_.size();
+}
+
+void LinkDirectory::PutLink(const core::Link& link) {
+    auto it = links_.find(link.id);
+    if (it != links_.end()) {
+        if (link.updated_at < it->second.updated_at) return;  // a late listener of an older commit
+        if (it->second.code != link.code) by_code_.erase(it->second.code);
+    }
+    links_[link.id] = LinkRecord{
+        link.program_id, link.partner_id, link.code, link.destination, link.status == core::LinkStatus::kActive,
+        link.updated_at};
+    by_code_[link.code] = link.id;
+}
+
+void LinkDirectory::PutProgram(const core::Program& program) {
+    auto it = programs_.find(program.id);
+    if (it != programs_.end() && program.updated_at < it->second.updated_at) return;
+    auto route = std::make_shared<const ProgramRoute>(
+        ProgramRoute{program.destination_domains, program.attribution.window_days});
+    programs_[program.id] = ProgramRecord{std::move(route), program.updated_at};
+}
+
+}  // namespace rt::app

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/link.hpp"
+#include "core/program.hpp"
+#include "ports/store.hpp"
+
+namespace rt::app {
+
+// What a redirect needs of a program.
+struct ProgramRoute {
+    std::vector<std::string> destination_domains;  // normalized patterns (core/url.hpp)
+    int window_days = 90;                          // the attribution window: how long the visitor cookie lives
+};
+
+// What a redirect needs of a link, resolved by its code.
+struct LinkRoute {
+    core::LinkId link_id;
+    core::ProgramId program_id;
+    core::PartnerId partner_id;
+    std::string destination;
+    bool active = false;
+    std::shared_ptr<const ProgramRoute> program;  // never null in a Resolve answer
+};
+
+// The in-memory map from link code to LinkRoute that the redirect reads instead of the database.
+// Loaded once at start (Load), then kept current by the services' change listeners (OnLinkChanged,
+// OnProgramChanged), which run after each successful commit. Listeners of concurrent commits may run in
+// either order: an update older (by updated_at) than what the directory holds is ignored.
+// Thread safety: every method may be called from several threads. Reads take a shared lock for a few
+// hash lookups and copies; updates take the exclusive lock for one map change, never for I/O.
+class LinkDirectory {
+  public:
+    // Reads every program and link from `store` and replaces the directory's contents. Blocking (call
+    // before serving). The store's error on failure; the directory is then unchanged.
+    core::Result<void> Load(ports::Store& store);
+
+    // The link with this code (any case), or nullopt when none has it. A link of a program the directory
+    // does not know (never in a consistent store) is nullopt too.
+    std::optional<LinkRoute> Resolve(std::string_view code) const;
+    std::optional<LinkRoute> ResolveId(const core::LinkId& id) const;
+
+    // A link was created or changed (its code, destination or status may differ).
+    void OnLinkChanged(const core::Link& link);
+    // A program was created or changed (its destination domains or window may differ).
+    void OnProgramChanged(const core::Program& program);
+
+    std::size_t link_count() const;
+
+  private:
+    struct LinkRecord {
+        core::ProgramId program_id;
+        core::PartnerId partner_id;
+        std::string code;
+        std::string destination;
+        bool active = false;
+        core::TimePoint updated_at;
+    };
+    struct ProgramRecord {
+        std::shared_ptr<const ProgramRoute> route;
+        core::TimePoint updated_at;
+    };
+
+    // Precondition: mu_ held exclusively.
+    void PutLink(const core::Link& link);
+    void PutProgram(const core::Program& program);
+    std::optional<LinkRoute> RouteOf(const core::LinkId& id) const;  // precondition: mu_ held
+
+    mutable std::shared_mutex mu_;
+    std::unordered_map<std::string, core::LinkId> by_code_;        // normalized code → link; guarded by mu_
+    std::unordered_map<core::LinkId, LinkRecord> links_;           // guarded by mu_
+    std::unordered_map<core::ProgramId, ProgramRecord> programs_;  // guarded by mu_
+};
+
+}  // namespace rt::app

@@ -1,0 +1,178 @@
+#include "app/link_directory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "app/link_service.hpp"
+#include "app/partner_service.hpp"
+#include "app/program_service.hpp"
+#include "ports/fakes.hpp"
+#include "ports/system.hpp"
+#include "storage/open_store.hpp"
+
+namespace rt::app {
+namespace {
+
+class LinkDirectoryTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto store = storage::OpenStore("memory://");
+        ASSERT_TRUE(store) << store.error().message();
+        store_ = std::move(*store);
+        ASSERT_TRUE(store_->Migrate());
+        programs_ = std::make_unique<ProgramService>(deps());
+        links_ = std::make_unique<LinkService>(deps());
+        auto program = programs_->Create(admin_, {.name = "Acme",
+                                                  .currency = "EUR",
+                                                  .destination_domains = std::vector<std::string>{"shop.example.com"},
+                                                  .attribution = core::AttributionSettings{.window_days = 30}});
+        ASSERT_TRUE(program) << program.error().message();
+        program_ = *program;
+        auto partner = PartnerService(deps()).Create(
+            admin_, {.program_id = program->id.str(), .name = "Ada", .email = "ada@example.com"});
+        ASSERT_TRUE(partner) << partner.error().message();
+        partner_ = partner->id.str();
+    }
+    Deps deps() { return {*store_, clock_, random_, digest_}; }
+
+    core::Link NewLink(const std::string& code, const std::string& destination = "https://shop.example.com/a?x=1") {
+        clock_.Advance(1);
+        auto link = links_->Create(admin_, {.partner_id = partner_, .destination = destination, .code = code});
+        EXPECT_TRUE(link) << link.error().message();
+        return *link;
+    }
+
+    std::unique_ptr<ports::Store> store_;
+    ports::FakeClock clock_;
+    ports::SeededRandom random_{3};
+    ports::Sha256Digest digest_;
+    Principal admin_{core::Scope::Admin(), {}};
+    std::unique_ptr<ProgramService> programs_;
+    std::unique_ptr<LinkService> links_;
+    core::Program program_;
+    std::string partner_;
+};
+
+TEST_F(LinkDirectoryTest, LoadsEveryLinkAndResolvesCodesInAnyCase) {
+    const auto spring = NewLink("Spring-Sale");
+    const auto other = NewLink("other");
+    LinkDirectory directory;
+    ASSERT_TRUE(directory.Load(*store_));
+    EXPECT_EQ(directory.link_count(), 2u);
+
+    for (std::string_view code : {"spring-sale", "SPRING-SALE", "Spring-Sale"}) {
+        auto route = directory.Resolve(code);
+        ASSERT_TRUE(route) << code;
+        EXPECT_EQ(route->link_id, spring.id);
+        EXPECT_EQ(route->program_id, program_.id);
+        EXPECT_EQ(route->partner_id.str(), partner_);
+        EXPECT_EQ(route->destination, "https://shop.example.com/a?x=1");
+        EXPECT_TRUE(route->active);
+        ASSERT_NE(route->program, nullptr);
+        EXPECT_EQ(route->program->destination_domains, std::vector<std::string>{"shop.example.com"});
+        EXPECT_EQ(route->program->window_days, 30);
+    }
+    EXPECT_EQ(directory.ResolveId(other.id)->link_id, other.id);
+    EXPECT_FALSE(directory.Resolve("nope"));
+    EXPECT_FALSE(directory.Resolve(""));
+}
+
+TEST_F(LinkDirectoryTest, LoadReadsPastOnePage) {
+    auto done = store_->Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        for (int i = 0; i < 1201; ++i) {
+            clock_.Advance(1);
+            core::Link link;
+            link.id = core::LinkId::Generate(clock_.Now(), random_);
+            link.program_id = program_.id;
+            link.partner_id = core::PartnerId::FromTrusted(partner_);
+            link.code = "bulk" + std::to_string(i);
+            link.destination = "https://shop.example.com/";
+            if (auto ok = tx.InsertLink(link); !ok) return ok;
+        }
+        return {};
+    });
+    ASSERT_TRUE(done) << done.error().message();
+    LinkDirectory directory;
+    ASSERT_TRUE(directory.Load(*store_));
+    EXPECT_EQ(directory.link_count(), 1201u);
+    EXPECT_TRUE(directory.Resolve("bulk0"));
+    EXPECT_TRUE(directory.Resolve("bulk1200"));
+}
+
+TEST_F(LinkDirectoryTest, ListenersKeepItCurrentWithoutAReload) {
+    LinkDirectory directory;
+    ASSERT_TRUE(directory.Load(*store_));
+    links_->SetChangeListener([&](const core::Link& l) { directory.OnLinkChanged(l); });
+    programs_->SetChangeListener([&](const core::Program& p) { directory.OnProgramChanged(p); });
+
+    const auto link = NewLink("fresh");
+    ASSERT_TRUE(directory.Resolve("fresh")) << "a created link resolves at once";
+
+    clock_.Advance(1);
+    ASSERT_TRUE(
+        links_->Patch(admin_, link.id.str(), {.destination = "https://shop.example.com/new", .code = "renamed"}));
+    EXPECT_FALSE(directory.Resolve("fresh")) << "the old code is gone";
+    ASSERT_TRUE(directory.Resolve("renamed"));
+    EXPECT_EQ(directory.Resolve("renamed")->destination, "https://shop.example.com/new");
+
+    clock_.Advance(1);
+    ASSERT_TRUE(links_->Patch(admin_, link.id.str(), {.status = "disabled"}));
+    EXPECT_FALSE(directory.Resolve("renamed")->active);
+
+    clock_.Advance(1);
+    ASSERT_TRUE(programs_->Patch(admin_, program_.id.str(),
+                                 {.destination_domains = std::vector<std::string>{"www.example.com"}}));
+    EXPECT_EQ(directory.Resolve("renamed")->program->destination_domains, std::vector<std::string>{"www.example.com"});
+
+    auto failed = links_->Patch(admin_, link.id.str(), {.destination = "https://evil.example.org/"});
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(directory.Resolve("renamed")->destination, "https://shop.example.com/new") << "no commit, no change";
+}
+
+TEST_F(LinkDirectoryTest, AnOlderStateArrivingLateIsIgnored) {
+    LinkDirectory directory;
+    auto link = NewLink("racy");
+    ASSERT_TRUE(directory.Load(*store_));
+    auto older = link;
+    older.updated_at.unix_ms -= 10;
+    older.destination = "https://shop.example.com/stale";
+    directory.OnLinkChanged(older);
+    EXPECT_EQ(directory.Resolve("racy")->destination, link.destination);
+
+    auto stale_program = program_;
+    stale_program.updated_at.unix_ms -= 10;
+    stale_program.attribution.window_days = 1;
+    directory.OnProgramChanged(stale_program);
+    EXPECT_EQ(directory.Resolve("racy")->program->window_days, 30);
+}
+
+TEST_F(LinkDirectoryTest, ReadersAndAWriterRunTogether) {
+    LinkDirectory directory;
+    auto link = NewLink("busy");
+    ASSERT_TRUE(directory.Load(*store_));
+    std::atomic<bool> stop{false};
+    std::atomic<int> resolved{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            while (!stop) {
+                if (auto r = directory.Resolve("busy"); r && r->destination.starts_with("https://shop.example.com/"))
+                    ++resolved;
+            }
+        });
+    }
+    for (int i = 0; i < 2000; ++i) {
+        link.updated_at.unix_ms += 1;
+        link.destination = "https://shop.example.com/" + std::to_string(i);
+        directory.OnLinkChanged(link);
+    }
+    stop = true;
+    for (auto& r : readers) r.join();
+    EXPECT_GT(resolved.load(), 0);
+    EXPECT_EQ(directory.Resolve("busy")->destination, "https://shop.example.com/1999");
+}
+
+}  // namespace
+}  // namespace rt::app

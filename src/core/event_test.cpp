@@ -1,0 +1,107 @@
+#include "core/event.hpp"
+
+#include <gtest/gtest.h>
+
+#include "ports/fakes.hpp"
+#include "ports/system.hpp"
+
+namespace rt::core {
+namespace {
+
+class EventChainTest : public ::testing::Test {
+  protected:
+    // A chain of n events of one program, as the ledger writes them.
+    std::vector<Event> MakeChain(int n) {
+        std::vector<Event> chain;
+        for (int i = 0; i < n; ++i) {
+            Event e;
+            e.id = EventId::Generate({1'795'000'000'000 + i}, random_);
+            e.program_id = program_;
+            e.type = "link.updated";
+            e.subject_id = "lnk_" + std::to_string(i);
+            e.at = {1'795'000'000'000 + i};
+            e.payload = {{"status", i % 2 ? "active" : "disabled"}, {"campaign", "spring"}};
+            Chain(e, chain.empty() ? nullptr : &chain.back(), digest_);
+            chain.push_back(e);
+        }
+        return chain;
+    }
+
+    ports::SeededRandom random_{3};
+    ports::Sha256Digest digest_;
+    ProgramId program_ = ProgramId::Generate({1'795'000'000'000}, random_);
+};
+
+TEST_F(EventChainTest, DigestIsSha256) {
+    EXPECT_EQ(ToHex(digest_.Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_F(EventChainTest, AWellFormedChainVerifies) {
+    const auto chain = MakeChain(5);
+    EXPECT_EQ(chain[0].seq, 1);
+    EXPECT_EQ(chain[0].prev_hash, kGenesisHash);
+    EXPECT_EQ(chain[4].seq, 5);
+    EXPECT_EQ(chain[3].prev_hash, chain[2].hash);
+    EXPECT_FALSE(VerifyChain(chain, digest_));
+    EXPECT_FALSE(VerifyChain(std::span<const Event>(), digest_));
+}
+
+struct Tamper {
+    const char* name;
+    void (*apply)(std::vector<Event>&, Digest&);
+    std::int64_t broken_seq;
+};
+
+const Tamper kTampers[] = {
+    {"edited payload", [](std::vector<Event>& c, Digest&) { c[2].payload[0].second = "edited"; }, 3},
+    {"edited time", [](std::vector<Event>& c, Digest&) { c[1].at.unix_ms += 1; }, 2},
+    {"edited type", [](std::vector<Event>& c, Digest&) { c[4].type = "link.created"; }, 5},
+    {"deleted event", [](std::vector<Event>& c, Digest&) { c.erase(c.begin() + 1); }, 2},
+    {"deleted first", [](std::vector<Event>& c, Digest&) { c.erase(c.begin()); }, 1},
+    {"swapped events", [](std::vector<Event>& c, Digest&) { std::swap(c[1], c[2]); }, 2},
+    {"edited and rehashed",
+     [](std::vector<Event>& c, Digest& d) {
+         c[2].payload[0].second = "forged";
+         c[2].hash = ToHex(d.Sha256(CanonicalForm(c[2])));
+     },
+     4},
+    {"renumbered after a deletion",
+     [](std::vector<Event>& c, Digest&) {
+         c.erase(c.begin() + 2);
+         for (std::size_t i = 2; i < c.size(); ++i) c[i].seq -= 1;
+     },
+     3},
+    {"added payload member",
+     [](std::vector<Event>& c, Digest&) {
+         c[0].payload.push_back({"extra", "x"});
+     },
+     1},
+};
+
+TEST_F(EventChainTest, EveryTamperingIsFoundAtTheFirstBrokenEvent) {
+    for (const auto& t : kTampers) {
+        auto chain = MakeChain(5);
+        t.apply(chain, digest_);
+        const auto broken = VerifyChain(chain, digest_);
+        ASSERT_TRUE(broken) << t.name;
+        EXPECT_EQ(broken->seq, t.broken_seq) << t.name << ": " << broken->reason;
+        EXPECT_FALSE(broken->reason.empty());
+    }
+}
+
+TEST_F(EventChainTest, CanonicalFormIsUnambiguousAndOrderFree) {
+    Event a = MakeChain(1)[0];
+    Event b = a;
+    a.payload = {{"a", "b\n1:c"}};
+    b.payload = {{"a", "b"}, {"c", ""}};
+    EXPECT_NE(CanonicalForm(a), CanonicalForm(b));
+    Event c = a;
+    Event d = a;
+    c.payload = {{"x", "1"}, {"y", "2"}};
+    d.payload = {{"y", "2"}, {"x", "1"}};
+    EXPECT_EQ(CanonicalForm(c), CanonicalForm(d));
+    EXPECT_TRUE(CanonicalForm(c).starts_with("reftrack-event-v1\n"));
+}
+
+}  // namespace
+}  // namespace rt::core

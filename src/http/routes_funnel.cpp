@@ -1,0 +1,181 @@
+#include "http/routes_funnel.hpp"
+
+#include "http/api_support.hpp"
+#include "http/funnel_codec.hpp"
+#include "http/json_codec.hpp"
+#include "http/problem.hpp"
+
+namespace rt::http {
+
+namespace {
+
+// What a write produced: its answer and, for 2xx, the id a replay re-reads.
+struct Written {
+    Response response;
+    std::string id;
+};
+
+std::string BodyHash(FunnelContext& ctx, const nlohmann::json& body) {
+    return core::ToHex(ctx.deps.digest.Sha256(body.dump()));
+}
+
+// Runs `write` at most once per (API key, route, Idempotency-Key): a repeat with the same body gets the
+// first answer re-read through `replay` (with Idempotent-Replayed: true), with another body 422.
+// Without the header, `write` simply runs.
+Response Idempotent(FunnelContext& ctx, const Request& req, const app::Principal& who, std::string_view route,
+                    const std::string& body_hash, const std::function<Written()>& write,
+                    const std::function<Response(const std::string&, int)>& replay) {
+    const auto key = req.HeaderValue("idempotency-key");
+    if (!key) return write().response;
+    if (key->empty() || key->size() > app::IdempotencyKeys::kMaxKeyLength) {
+        return ErrorResponse(core::Error::Invalid("Idempotency-Key", "must be 1 to 255 characters"));
+    }
+    const std::string scope = who.key_id.str() + " " + std::string(route);
+    auto found = ctx.idempotency.Find(scope, *key);
+    if (!found) return ErrorResponseLogged(found.error(), req);
+    if (*found) {
+        if ((*found)->request_hash != body_hash) {
+            return ErrorResponse(core::Error::Invalid("Idempotency-Key", "was already used with another request body"));
+        }
+        Response res = replay((*found)->body, (*found)->status);
+        res.SetHeader("Idempotent-Replayed", "true");
+        return res;
+    }
+    Written done = write();
+    if (done.response.status >= 200 && done.response.status < 300) {
+        auto kept = ctx.idempotency.Remember({scope, std::string(*key), body_hash, done.response.status, done.id, {}});
+        if (!kept) ErrorResponseLogged(kept.error(), req);
+    }
+    return done.response;
+}
+
+Response ReferralResponse(FunnelContext& ctx, const app::Principal& who, const core::Result<app::ReferralOutcome>& r,
+                          int status, const Request& req) {
+    if (!r) return ErrorResponseLogged(r.error(), req);
+    return JsonResponse(status, ToJson(r->referral, r->customer, ctx.vault, who.partner() == nullptr));
+}
+
+Response ConversionResponse(const core::Result<app::ConversionOutcome>& r, int status, const Request& req) {
+    if (!r) return ErrorResponseLogged(r.error(), req);
+    return JsonResponse(status, ToJson(r->conversion, r->commissions));
+}
+
+void AddCouponRoutes(Router& router, FunnelContext& ctx) {
+    auto coupon_json = [](const core::Coupon& c) { return ToJson(c); };
+    router.Add(Method::kPost, "/api/v1/coupons",
+               Authed(ctx.keys, [&ctx, coupon_json](const Request& req, const PathParams&, const app::Principal& who) {
+                   auto body = ReadJsonObject(req);
+                   if (!body) return body.error();
+                   auto input = ParseCouponInput(*body);
+                   if (!input) return ErrorResponseLogged(input.error(), req);
+                   return Answer(ctx.coupons.Create(who, *input), 201, coupon_json, req);
+               }));
+    router.Add(Method::kGet, "/api/v1/coupons",
+               Authed(ctx.keys, [&ctx, coupon_json](const Request& req, const PathParams&, const app::Principal& who) {
+                   auto page = ReadPage(req);
+                   if (!page) return ErrorResponseLogged(page.error(), req);
+                   auto list = ctx.coupons.List(who, QueryValue(req, "program_id"), *page);
+                   return Answer(
+                       list, 200, [&](const auto& p) { return PageToJson(p, coupon_json); }, req);
+               }));
+    router.Add(
+        Method::kGet, "/api/v1/coupons/{id}",
+        Authed(ctx.keys, [&ctx, coupon_json](const Request& req, const PathParams& params, const app::Principal& who) {
+            return Answer(ctx.coupons.Get(who, params.Get("id")), 200, coupon_json, req);
+        }));
+}
+
+void AddReferralRoutes(Router& router, FunnelContext& ctx) {
+    router.Add(Method::kPost, "/api/v1/referrals",
+               Authed(ctx.keys, [&ctx](const Request& req, const PathParams&, const app::Principal& who) {
+                   auto body = ReadJsonObject(req);
+                   if (!body) return body.error();
+                   auto input = ParseReferralInput(*body);
+                   if (!input) return ErrorResponseLogged(input.error(), req);
+                   auto write = [&] {
+                       auto r = ctx.referrals.Create(who, *input);
+                       const int status = r && r->created ? 201 : 200;
+                       return Written{ReferralResponse(ctx, who, r, status, req), r ? r->referral.id.str() : ""};
+                   };
+                   auto replay = [&](const std::string& id, int status) {
+                       return ReferralResponse(ctx, who, ctx.referrals.Get(who, id), status, req);
+                   };
+                   return Idempotent(ctx, req, who, "POST /api/v1/referrals", BodyHash(ctx, *body), write, replay);
+               }));
+    router.Add(
+        Method::kGet, "/api/v1/referrals",
+        Authed(ctx.keys, [&ctx](const Request& req, const PathParams&, const app::Principal& who) {
+            auto page = ReadPage(req);
+            if (!page) return ErrorResponseLogged(page.error(), req);
+            auto list = ctx.referrals.List(who, QueryValue(req, "program_id"), QueryValue(req, "partner_id"), *page);
+            if (!list) return ErrorResponseLogged(list.error(), req);
+            nlohmann::json data = nlohmann::json::array();
+            for (const auto& r : list->data) {
+                auto customer = ctx.referrals.CustomerOf(r);
+                if (!customer) return ErrorResponseLogged(customer.error(), req);
+                data.push_back(ToJson(r, *customer, ctx.vault, who.partner() == nullptr));
+            }
+            return JsonResponse(200, {{"object", "list"}, {"data", std::move(data)}, {"has_more", list->has_more}});
+        }));
+    router.Add(Method::kGet, "/api/v1/referrals/{id}",
+               Authed(ctx.keys, [&ctx](const Request& req, const PathParams& params, const app::Principal& who) {
+                   return ReferralResponse(ctx, who, ctx.referrals.Get(who, params.Get("id")), 200, req);
+               }));
+    router.Add(Method::kPatch, "/api/v1/referrals/{id}",
+               Authed(ctx.keys, [&ctx](const Request& req, const PathParams& params, const app::Principal& who) {
+                   auto body = ReadJsonObject(req);
+                   if (!body) return body.error();
+                   auto patch = ParseReferralPatch(*body);
+                   if (!patch) return ErrorResponseLogged(patch.error(), req);
+                   return ReferralResponse(ctx, who, ctx.referrals.Patch(who, params.Get("id"), *patch), 200, req);
+               }));
+}
+
+void AddConversionRoutes(Router& router, FunnelContext& ctx) {
+    router.Add(Method::kPost, "/api/v1/conversions",
+               Authed(ctx.keys, [&ctx](const Request& req, const PathParams&, const app::Principal& who) {
+                   auto body = ReadJsonObject(req);
+                   if (!body) return body.error();
+                   auto input = ParseConversionInput(*body);
+                   if (!input) return ErrorResponseLogged(input.error(), req);
+                   input->request_hash = BodyHash(ctx, *body);
+                   auto write = [&] {
+                       auto r = ctx.conversions.Record(who, *input);
+                       const int status = r && r->created ? 201 : 200;
+                       return Written{ConversionResponse(r, status, req), r ? r->conversion.id.str() : ""};
+                   };
+                   auto replay = [&](const std::string& id, int status) {
+                       return ConversionResponse(ctx.conversions.Get(who, id), status, req);
+                   };
+                   return Idempotent(ctx, req, who, "POST /api/v1/conversions", input->request_hash, write, replay);
+               }));
+    router.Add(
+        Method::kGet, "/api/v1/conversions",
+        Authed(ctx.keys, [&ctx](const Request& req, const PathParams&, const app::Principal& who) {
+            auto page = ReadPage(req);
+            if (!page) return ErrorResponseLogged(page.error(), req);
+            auto list = ctx.conversions.List(who, QueryValue(req, "program_id"), QueryValue(req, "partner_id"), *page);
+            if (!list) return ErrorResponseLogged(list.error(), req);
+            nlohmann::json data = nlohmann::json::array();
+            for (const auto& c : list->data) {
+                auto full = ctx.conversions.Get(who, c.id.str());
+                if (!full) return ErrorResponseLogged(full.error(), req);
+                data.push_back(ToJson(full->conversion, full->commissions));
+            }
+            return JsonResponse(200, {{"object", "list"}, {"data", std::move(data)}, {"has_more", list->has_more}});
+        }));
+    router.Add(Method::kGet, "/api/v1/conversions/{id}",
+               Authed(ctx.keys, [&ctx](const Request& req, const PathParams& params, const app::Principal& who) {
+                   return ConversionResponse(ctx.conversions.Get(who, params.Get("id")), 200, req);
+               }));
+}
+
+}  // namespace
+
+void AddFunnelRoutes(Router& router, FunnelContext& ctx) {
+    AddCouponRoutes(router, ctx);
+    AddReferralRoutes(router, ctx);
+    AddConversionRoutes(router, ctx);
+}
+
+}  // namespace rt::http

@@ -1,0 +1,68 @@
+#include "server/tracking.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "app/event_log.hpp"
+
+namespace rt::server {
+
+namespace {
+
+constexpr std::string_view kQueueGauge = "reftrack_click_queue_depth";
+constexpr std::string_view kQueueGaugeHelp = "Clicks waiting for the group-commit writer.";
+
+// Counts each batch in the writer's metrics and logs failed ones (never their clicks' contents).
+app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
+    return [&metrics](const app::ClickBatchReport& r) {
+        if (!r.committed) {
+            metrics.AddToCounter("reftrack_click_batch_failures_total", "Click batches whose transaction failed.");
+            spdlog::error("event=click_batch_failed clicks={}", r.clicks);
+            return;
+        }
+        metrics.AddToCounter("reftrack_click_batches_total", "Click batches committed (one transaction each).");
+        metrics.AddToCounter("reftrack_clicks_written_total", "Clicks committed to the database.", r.clicks);
+        const auto ms = std::chrono::duration<double, std::milli>(r.took).count();
+        if (ms > 1000) spdlog::warn("event=click_batch_slow clicks={} ms={:.1f}", r.clicks, ms);
+    };
+}
+
+}  // namespace
+
+Tracking::Tracking(Services& services, http::Metrics& metrics, const Config& config)
+    : services_(services),
+      metrics_(metrics),
+      writer_(
+          services.store(), app::ClickWriterOptions{},
+          [deps = services.deps()](ports::StoreTx& tx, std::span<const core::Click> clicks) {
+              return app::AppendClickBatchEvents(deps, tx, clicks);
+          },
+          MetricsObserver(metrics)),
+      redirect_(services.deps(), services.vault(), directory_, writer_),
+      routes_{redirect_, services.keys(), config.public_url.starts_with("https://")} {
+    services.links().SetChangeListener([this](const core::Link& link) { directory_.OnLinkChanged(link); });
+    services.programs().SetChangeListener([this](const core::Program& p) { directory_.OnProgramChanged(p); });
+    metrics.SetGaugeFunction(kQueueGauge, kQueueGaugeHelp,
+                             [this] { return static_cast<double>(writer_.queue_depth()); });
+    writer_.Start();
+}
+
+Tracking::~Tracking() {
+    Stop();
+    services_.links().SetChangeListener({});
+    services_.programs().SetChangeListener({});
+    metrics_.SetGaugeFunction(kQueueGauge, kQueueGaugeHelp, [] { return 0.0; });
+}
+
+void Tracking::AddRoutes(http::Router& router) { http::AddTrackingRoutes(router, routes_); }
+
+core::Result<void> Tracking::Load() {
+    auto loaded = directory_.Load(services_.store());
+    if (loaded) spdlog::info("event=link_directory_loaded links={}", directory_.link_count());
+    return loaded;
+}
+
+void Tracking::Stop() { writer_.Stop(); }
+
+}  // namespace rt::server

@@ -1,0 +1,72 @@
+// Commissions: SqliteTx's methods for them.
+#include <spdlog/spdlog.h>
+
+#include "storage/sqlite/sqlite_query.hpp"
+#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/store_rules.hpp"
+
+namespace rt::storage::sqlite {
+
+namespace {
+
+using core::ErrorCode;
+
+constexpr ConstraintError kCommissionConstraints[] = {
+    {"commissions.id", ErrorCode::kConflict, kCommissionIdTaken},
+    {"commissions.program_id, commissions.id", ErrorCode::kConflict, kCommissionIdTaken},
+    {kForeignKey, ErrorCode::kNotFound, kCommissionOwnersMissing},
+};
+
+constexpr std::string_view kCommissionColumns =
+    "id, program_id, conversion_id, partner_id, amount, currency, status, reverses, created_at";
+
+void BindCommission(Statement& s, const core::Commission& c) {
+    s.Bind(1, c.id.str()).Bind(2, c.program_id.str()).Bind(3, c.conversion_id.str()).Bind(4, c.partner_id.str());
+    s.Bind(5, c.amount.amount).Bind(6, c.amount.currency.code()).Bind(7, core::ToString(c.status));
+    if (c.reverses) {
+        s.Bind(8, c.reverses->str());
+    } else {
+        s.BindNull(8);
+    }
+    s.Bind(9, c.created_at.unix_ms);
+}
+
+Result<core::Commission> ReadCommission(const Statement& row) {
+    core::Commission c;
+    c.id = core::CommissionId::FromTrusted(row.Text(0));
+    c.program_id = core::ProgramId::FromTrusted(row.Text(1));
+    c.conversion_id = core::ConversionId::FromTrusted(row.Text(2));
+    c.partner_id = core::PartnerId::FromTrusted(row.Text(3));
+    c.amount = {row.Int(4), core::Currency::FromTrusted(row.Text(5))};
+    auto status = core::ParseCommissionStatus(row.Text(6));
+    if (!status) {
+        spdlog::error("event=sqlite_corrupt_row table=commissions id={} column=status", c.id.str());
+        return core::Fail(core::Error::Internal("a stored commissions row could not be read; see the server log"));
+    }
+    c.status = *status;
+    if (!row.IsNull(7)) c.reverses = core::CommissionId::FromTrusted(row.Text(7));
+    c.created_at = {row.Int(8)};
+    return c;
+}
+
+}  // namespace
+
+Result<void> SqliteTx::InsertCommission(const core::Commission& commission) {
+    return Write(
+        Concat({"INSERT INTO commissions (", kCommissionColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"}),
+        [&](Statement& s) { BindCommission(s, commission); }, kCommissionConstraints);
+}
+
+Result<std::vector<core::Commission>> SqliteTx::ListCommissionsOfConversion(const core::ConversionId& id) {
+    return FindAll(
+        conn_, Concat({"SELECT ", kCommissionColumns, " FROM commissions WHERE conversion_id = ?1 ORDER BY id"}),
+        [&](Statement& s) { s.Bind(1, id.str()); }, &ReadCommission);
+}
+
+Result<core::Page<core::Commission>> SqliteTx::ListCommissions(const ports::FunnelFilter& filter,
+                                                               const core::PageRequest& page) {
+    auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
+    return ListPage(conn_, kCommissionColumns, "commissions", where, page, &ReadCommission);
+}
+
+}  // namespace rt::storage::sqlite

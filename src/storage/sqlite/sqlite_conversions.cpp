@@ -1,0 +1,169 @@
+// Conversions (sales and refunds) with their attribution: SqliteTx's methods for them.
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/sqlite/sqlite_query.hpp"
+#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/store_rules.hpp"
+
+namespace rt::storage::sqlite {
+
+namespace {
+
+using core::ErrorCode;
+using nlohmann::json;
+
+constexpr ConstraintError kConversionConstraints[] = {
+    {"conversions.id", ErrorCode::kConflict, kConversionIdTaken},
+    {"conversions.program_id, conversions.id", ErrorCode::kConflict, kConversionIdTaken},
+    {"conversions.program_id, conversions.external_id", ErrorCode::kConflict, kConversionExternalIdTaken},
+    {kForeignKey, ErrorCode::kNotFound, kConversionProgramMissing},
+};
+constexpr ConstraintError kCreditConstraints[] = {
+    {kForeignKey, ErrorCode::kNotFound, kConversionCreditMissing},
+};
+
+constexpr std::string_view kConversionColumns =
+    "id, program_id, external_id, type, refund_of, amount, currency, occurred_at, referral_id, customer_id, "
+    "click_id, coupon_code, attribution_source, attribution_model, attribution_credits, request_hash, created_at";
+
+// The credits as a JSON array of {"partner_id", "weight_ppm", "click_id"} objects, in credit order.
+std::string EncodeCredits(const std::vector<core::Credit>& credits) {
+    json out = json::array();
+    for (const auto& c : credits) {
+        out.push_back({{"partner_id", c.partner_id.str()}, {"weight_ppm", c.weight_ppm}, {"click_id", c.click_id}});
+    }
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Strict: nullopt unless every element is exactly {"partner_id": string, "weight_ppm": integer, "click_id": string}.
+std::optional<std::vector<core::Credit>> DecodeCredits(const std::string& text) {
+    const json parsed = json::parse(text, nullptr, false);
+    if (!parsed.is_array()) return std::nullopt;
+    std::vector<core::Credit> out;
+    for (const auto& item : parsed) {
+        if (!item.is_object() || item.size() != 3) return std::nullopt;
+        const auto partner = item.find("partner_id"), weight = item.find("weight_ppm"), click = item.find("click_id");
+        if (partner == item.end() || weight == item.end() || click == item.end() || !partner->is_string() ||
+            !weight->is_number_integer() || !click->is_string()) {
+            return std::nullopt;
+        }
+        out.push_back({core::PartnerId::FromTrusted(partner->get<std::string>()), weight->get<std::int64_t>(),
+                       click->get<std::string>()});
+    }
+    return out;
+}
+
+core::Error Corrupt(const core::ConversionId& id, std::string_view column) {
+    spdlog::error("event=sqlite_corrupt_row table=conversions id={} column={}", id.str(), column);
+    return core::Error::Internal("a stored conversions row could not be read; see the server log");
+}
+
+template <class Id>
+void BindOptional(Statement& s, int index, const std::optional<Id>& id) {
+    if (id) {
+        s.Bind(index, id->str());
+    } else {
+        s.BindNull(index);
+    }
+}
+
+template <class Id>
+std::optional<Id> ReadOptional(const Statement& row, int column) {
+    if (row.IsNull(column)) return std::nullopt;
+    return Id::FromTrusted(row.Text(column));
+}
+
+void BindConversion(Statement& s, const core::Conversion& c) {
+    s.Bind(1, c.id.str()).Bind(2, c.program_id.str()).Bind(3, c.external_id).Bind(4, core::ToString(c.type));
+    BindOptional(s, 5, c.refund_of);
+    s.Bind(6, c.amount.amount).Bind(7, c.amount.currency.code()).Bind(8, c.occurred_at.unix_ms);
+    BindOptional(s, 9, c.referral_id);
+    BindOptional(s, 10, c.customer_id);
+    s.Bind(11, c.click_id).Bind(12, c.coupon_code).Bind(13, core::ToString(c.attribution.source));
+    s.Bind(14, core::ToString(c.attribution.model)).Bind(15, EncodeCredits(c.attribution.credits));
+    s.Bind(16, c.request_hash).Bind(17, c.created_at.unix_ms);
+}
+
+Result<core::Conversion> ReadConversion(const Statement& row) {
+    core::Conversion c;
+    c.id = core::ConversionId::FromTrusted(row.Text(0));
+    c.program_id = core::ProgramId::FromTrusted(row.Text(1));
+    c.external_id = row.Text(2);
+    auto type = core::ParseConversionType(row.Text(3));
+    if (!type) return core::Fail(Corrupt(c.id, "type"));
+    c.type = *type;
+    c.refund_of = ReadOptional<core::ConversionId>(row, 4);
+    c.amount = {row.Int(5), core::Currency::FromTrusted(row.Text(6))};
+    c.occurred_at = {row.Int(7)};
+    c.referral_id = ReadOptional<core::ReferralId>(row, 8);
+    c.customer_id = ReadOptional<core::CustomerId>(row, 9);
+    c.click_id = row.Text(10);
+    c.coupon_code = row.Text(11);
+    auto source = core::ParseAttributionSource(row.Text(12));
+    if (!source) return core::Fail(Corrupt(c.id, "attribution_source"));
+    auto model = core::ParseAttributionModel(row.Text(13));
+    if (!model) return core::Fail(Corrupt(c.id, "attribution_model"));
+    auto credits = DecodeCredits(row.Text(14));
+    if (!credits) return core::Fail(Corrupt(c.id, "attribution_credits"));
+    c.attribution = {*source, *model, std::move(*credits)};
+    c.request_hash = row.Text(15);
+    c.created_at = {row.Int(16)};
+    return c;
+}
+
+}  // namespace
+
+Result<void> SqliteTx::InsertConversion(const core::Conversion& conversion) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    return Atomically(conn_, [&]() -> Result<void> {
+        auto inserted = Write(
+            Concat({"INSERT INTO conversions (", kConversionColumns,
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"}),
+            [&](Statement& s) { BindConversion(s, conversion); }, kConversionConstraints);
+        if (!inserted) return inserted;
+        for (const auto& credit : conversion.attribution.credits) {
+            auto credited = Write(
+                "INSERT OR IGNORE INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3)",
+                [&](Statement& s) {
+                    s.Bind(1, conversion.program_id.str())
+                        .Bind(2, credit.partner_id.str())
+                        .Bind(3, conversion.id.str());
+                },
+                kCreditConstraints);
+            if (!credited) return credited;
+        }
+        return {};
+    });
+}
+
+Result<core::Conversion> SqliteTx::GetConversion(const core::ConversionId& id) {
+    return GetOne(conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE id = ?1"}), id.str(),
+                  &ReadConversion, kConversionNotFound);
+}
+
+Result<std::optional<core::Conversion>> SqliteTx::FindConversionByExternalId(const core::ProgramId& program_id,
+                                                                             std::string_view external_id) {
+    return FindOne(
+        conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE program_id = ?1 AND external_id = ?2"}),
+        [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, external_id); }, &ReadConversion);
+}
+
+Result<core::Page<core::Conversion>> SqliteTx::ListConversions(const ports::FunnelFilter& filter,
+                                                               const core::PageRequest& page) {
+    auto where = Equals(std::pair{"program_id", filter.program_id});
+    if (filter.partner_id) {
+        where.push_back(
+            {"id IN (SELECT conversion_id FROM conversion_credits WHERE partner_id = ", filter.partner_id->str(), ")"});
+    }
+    return ListPage(conn_, kConversionColumns, "conversions", where, page, &ReadConversion);
+}
+
+Result<std::vector<core::Conversion>> SqliteTx::ListRefundsOf(const core::ConversionId& sale_id) {
+    return FindAll(
+        conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE refund_of = ?1 ORDER BY id"}),
+        [&](Statement& s) { s.Bind(1, sale_id.str()); }, &ReadConversion);
+}
+
+}  // namespace rt::storage::sqlite
