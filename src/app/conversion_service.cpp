@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/event_log.hpp"
+#include "app/funnel_filter.hpp"
 #include "core/commission.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
@@ -389,26 +390,12 @@ core::Result<core::Page<core::Conversion>> ConversionService::List(const Princip
                                                                    const std::optional<std::string>& program_id,
                                                                    const std::optional<std::string>& partner_id,
                                                                    const core::PageRequest& page) {
-    ports::FunnelFilter filter;
-    if (program_id) {
-        filter.program_id = core::ProgramId::Parse(*program_id);
-        if (!filter.program_id) return core::Fail(core::Error::Invalid("program_id", "is not a program id"));
-    }
-    if (partner_id) {
-        filter.partner_id = core::PartnerId::Parse(*partner_id);
-        if (!filter.partner_id) return core::Fail(core::Error::Invalid("partner_id", "is not a partner id"));
-    }
-    if (const auto* own = who.partner()) {
-        if (filter.partner_id && filter.partner_id->str() != *own) return core::Page<core::Conversion>{};
-        filter.partner_id = core::PartnerId::FromTrusted(*own);
-    }
-    if (who.scope.kind == core::Scope::Kind::kIngest) {
-        if (filter.program_id && filter.program_id->str() != who.scope.target) return core::Page<core::Conversion>{};
-        filter.program_id = core::ProgramId::FromTrusted(who.scope.target);
-    }
+    auto filter = ScopedFunnelFilter(who, program_id, partner_id);
+    if (!filter) return core::Fail(filter.error());
+    if (!*filter) return core::Page<core::Conversion>{};
     using PageT = core::Page<core::Conversion>;
     return ports::Transact<PageT>(deps_.store, ports::TxMode::kRead,
-                                  [&](ports::StoreTx& tx) { return tx.ListConversions(filter, page); });
+                                  [&](ports::StoreTx& tx) { return tx.ListConversions(**filter, page); });
 }
 
 }  // namespace rt::app

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "app/link_service.hpp"
@@ -163,14 +165,20 @@ TEST_F(LinkDirectoryTest, ReadersAndAWriterRunTogether) {
             }
         });
     }
-    for (int i = 0; i < 2000; ++i) {
+    // The writer runs while readers are demonstrably reading: it starts once they have resolved, and
+    // keeps going (bounded) until they resolved again during its writes.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (resolved.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    const int before_writes = resolved.load();
+    for (int i = 0; i < 2000 || (resolved.load() == before_writes && std::chrono::steady_clock::now() < deadline);
+         ++i) {
         link.updated_at.unix_ms += 1;
-        link.destination = "https://shop.example.com/" + std::to_string(i);
+        link.destination = "https://shop.example.com/" + std::to_string(std::min(i, 1999));
         directory.OnLinkChanged(link);
     }
     stop = true;
     for (auto& r : readers) r.join();
-    EXPECT_GT(resolved.load(), 0);
+    EXPECT_GT(resolved.load(), before_writes);
     EXPECT_EQ(directory.Resolve("busy")->destination, "https://shop.example.com/1999");
 }
 
