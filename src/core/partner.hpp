@@ -10,7 +10,8 @@
 
 namespace rt::core {
 
-// pending: applied, not yet approved; active: may earn; suspended: links stop redirecting (later work).
+// pending: applied, not yet approved; active: may earn; suspended: gets no new links, coupons or
+// referrals and earns no commission. Its existing links keep redirecting, so visitors still reach the shop.
 enum class PartnerStatus { kPending, kActive, kSuspended };
 
 std::string_view ToString(PartnerStatus s);
