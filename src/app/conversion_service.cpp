@@ -363,39 +363,60 @@ core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, 
         });
 }
 
+namespace {
+
+// A conversion with its commissions as `who` may see them: a partner sees its own credit and its own
+// commissions, not who else shared the sale.
+core::Result<ConversionOutcome> Visible(const Principal& who, ports::StoreTx& tx, core::Conversion c) {
+    auto commissions = tx.ListCommissionsOfConversion(c.id);
+    if (!commissions) return core::Fail(commissions.error());
+    ConversionOutcome out{std::move(c), {}, false};
+    const auto* own = who.partner();
+    if (own != nullptr) {
+        std::erase_if(out.conversion.attribution.credits,
+                      [&](const core::Credit& credit) { return credit.partner_id.str() != *own; });
+    }
+    for (auto& com : *commissions) {
+        if (own == nullptr || *own == com.partner_id.str()) out.commissions.push_back(std::move(com));
+    }
+    return out;
+}
+
+}  // namespace
+
 core::Result<ConversionOutcome> ConversionService::Get(const Principal& who, std::string_view id) {
     const auto conversion_id = core::ConversionId::Parse(id);
     if (!conversion_id) return core::Fail(ConversionNotFound());
     return ports::Transact<ConversionOutcome>(
         deps_.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<ConversionOutcome> {
             auto c = tx.GetConversion(*conversion_id);
-            if (!c)
+            if (!c) {
                 return core::Fail(c.error().code() == core::ErrorCode::kNotFound ? ConversionNotFound() : c.error());
+            }
             if (!MaySee(who, *c)) return core::Fail(ConversionNotFound());
-            auto commissions = tx.ListCommissionsOfConversion(c->id);
-            if (!commissions) return core::Fail(commissions.error());
-            ConversionOutcome out{*c, {}, false};
-            if (const auto* own = who.partner()) {  // a partner sees its own credit, not who else shared the sale
-                std::erase_if(out.conversion.attribution.credits,
-                              [&](const core::Credit& credit) { return credit.partner_id.str() != *own; });
-            }
-            for (const auto& com : *commissions) {
-                if (who.partner() == nullptr || *who.partner() == com.partner_id.str()) out.commissions.push_back(com);
-            }
-            return out;
+            return Visible(who, tx, std::move(*c));
         });
 }
 
-core::Result<core::Page<core::Conversion>> ConversionService::List(const Principal& who,
-                                                                   const std::optional<std::string>& program_id,
-                                                                   const std::optional<std::string>& partner_id,
-                                                                   const core::PageRequest& page) {
+core::Result<core::Page<ConversionOutcome>> ConversionService::List(const Principal& who,
+                                                                    const std::optional<std::string>& program_id,
+                                                                    const std::optional<std::string>& partner_id,
+                                                                    const core::PageRequest& page) {
+    using PageT = core::Page<ConversionOutcome>;
     auto filter = ScopedFunnelFilter(who, program_id, partner_id);
     if (!filter) return core::Fail(filter.error());
-    if (!*filter) return core::Page<core::Conversion>{};
-    using PageT = core::Page<core::Conversion>;
-    return ports::Transact<PageT>(deps_.store, ports::TxMode::kRead,
-                                  [&](ports::StoreTx& tx) { return tx.ListConversions(**filter, page); });
+    if (!*filter) return PageT{};
+    return ports::Transact<PageT>(deps_.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<PageT> {
+        auto listed = tx.ListConversions(**filter, page);
+        if (!listed) return core::Fail(listed.error());
+        PageT out{{}, listed->has_more};
+        for (auto& c : listed->data) {
+            auto visible = Visible(who, tx, std::move(c));
+            if (!visible) return core::Fail(visible.error());
+            out.data.push_back(std::move(*visible));
+        }
+        return out;
+    });
 }
 
 }  // namespace rt::app

@@ -49,9 +49,10 @@ class ConversionService {
     // the same external_id with another body is kConflict.
     core::Result<ConversionOutcome> Record(const Principal& who, const ConversionInput& input);
     core::Result<ConversionOutcome> Get(const Principal& who, std::string_view id);
-    core::Result<core::Page<core::Conversion>> List(const Principal& who, const std::optional<std::string>& program_id,
-                                                    const std::optional<std::string>& partner_id,
-                                                    const core::PageRequest& page);
+    // Each with its commissions, as Get shows them; read in one transaction.
+    core::Result<core::Page<ConversionOutcome>> List(const Principal& who, const std::optional<std::string>& program_id,
+                                                     const std::optional<std::string>& partner_id,
+                                                     const core::PageRequest& page);
 
   private:
     Deps deps_;

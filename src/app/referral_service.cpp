@@ -210,21 +210,25 @@ core::Result<ReferralOutcome> ReferralService::Patch(const Principal& who, std::
         });
 }
 
-core::Result<core::Page<core::Referral>> ReferralService::List(const Principal& who,
-                                                               const std::optional<std::string>& program_id,
-                                                               const std::optional<std::string>& partner_id,
-                                                               const core::PageRequest& page) {
+core::Result<core::Page<ReferralOutcome>> ReferralService::List(const Principal& who,
+                                                                const std::optional<std::string>& program_id,
+                                                                const std::optional<std::string>& partner_id,
+                                                                const core::PageRequest& page) {
+    using PageT = core::Page<ReferralOutcome>;
     auto filter = ScopedFunnelFilter(who, program_id, partner_id);
     if (!filter) return core::Fail(filter.error());
-    if (!*filter) return core::Page<core::Referral>{};
-    using PageT = core::Page<core::Referral>;
-    return ports::Transact<PageT>(deps_.store, ports::TxMode::kRead,
-                                  [&](ports::StoreTx& tx) { return tx.ListReferrals(**filter, page); });
-}
-
-core::Result<core::Customer> ReferralService::CustomerOf(const core::Referral& referral) {
-    return ports::Transact<core::Customer>(deps_.store, ports::TxMode::kRead,
-                                           [&](ports::StoreTx& tx) { return tx.GetCustomer(referral.customer_id); });
+    if (!*filter) return PageT{};
+    return ports::Transact<PageT>(deps_.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<PageT> {
+        auto listed = tx.ListReferrals(**filter, page);
+        if (!listed) return core::Fail(listed.error());
+        PageT out{{}, listed->has_more};
+        for (auto& r : listed->data) {
+            auto customer = tx.GetCustomer(r.customer_id);
+            if (!customer) return core::Fail(customer.error());
+            out.data.push_back({std::move(r), std::move(*customer), false});
+        }
+        return out;
+    });
 }
 
 }  // namespace rt::app

@@ -47,13 +47,10 @@ class ReferralService {
     core::Result<ReferralOutcome> Get(const Principal& who, std::string_view id);
     // A move to the current stage is a no-op (no history entry); leaving won/lost is kConflict.
     core::Result<ReferralOutcome> Patch(const Principal& who, std::string_view id, const ReferralPatch& patch);
-    core::Result<core::Page<core::Referral>> List(const Principal& who, const std::optional<std::string>& program_id,
-                                                  const std::optional<std::string>& partner_id,
-                                                  const core::PageRequest& page);
-    // The customer of a referral, for display; the caller masks it for partner keys.
-    core::Result<core::Customer> CustomerOf(const core::Referral& referral);
-
-    ports::Vault& vault() { return vault_; }
+    // Each with its customer; read in one transaction. The caller masks customers for partner keys.
+    core::Result<core::Page<ReferralOutcome>> List(const Principal& who, const std::optional<std::string>& program_id,
+                                                   const std::optional<std::string>& partner_id,
+                                                   const core::PageRequest& page);
 
   private:
     Deps deps_;

@@ -111,9 +111,7 @@ void AddReferralRoutes(Router& router, FunnelContext& ctx) {
             if (!list) return ErrorResponseLogged(list.error(), req);
             nlohmann::json data = nlohmann::json::array();
             for (const auto& r : list->data) {
-                auto customer = ctx.referrals.CustomerOf(r);
-                if (!customer) return ErrorResponseLogged(customer.error(), req);
-                data.push_back(ToJson(r, *customer, ctx.vault, who.partner() == nullptr));
+                data.push_back(ToJson(r.referral, r.customer, ctx.vault, who.partner() == nullptr));
             }
             return JsonResponse(200, {{"object", "list"}, {"data", std::move(data)}, {"has_more", list->has_more}});
         }));
@@ -157,11 +155,7 @@ void AddConversionRoutes(Router& router, FunnelContext& ctx) {
             auto list = ctx.conversions.List(who, QueryValue(req, "program_id"), QueryValue(req, "partner_id"), *page);
             if (!list) return ErrorResponseLogged(list.error(), req);
             nlohmann::json data = nlohmann::json::array();
-            for (const auto& c : list->data) {
-                auto full = ctx.conversions.Get(who, c.id.str());
-                if (!full) return ErrorResponseLogged(full.error(), req);
-                data.push_back(ToJson(full->conversion, full->commissions));
-            }
+            for (const auto& c : list->data) data.push_back(ToJson(c.conversion, c.commissions));
             return JsonResponse(200, {{"object", "list"}, {"data", std::move(data)}, {"has_more", list->has_more}});
         }));
     router.Add(Method::kGet, "/api/v1/conversions/{id}",
