@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "app/event_log.hpp"
+#include "app/click_batch.hpp"
 
 namespace rt::server {
 
@@ -36,7 +36,7 @@ Tracking::Tracking(Services& services, http::Metrics& metrics, const Config& con
       writer_(
           services.store(), app::ClickWriterOptions{},
           [deps = services.deps()](ports::StoreTx& tx, std::span<const core::Click> clicks) {
-              return app::AppendClickBatchEvents(deps, tx, clicks);
+              return app::AfterClicksInserted(deps, tx, clicks);
           },
           MetricsObserver(metrics)),
       redirect_(services.deps(), services.vault(), directory_, writer_),
