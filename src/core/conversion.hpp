@@ -31,6 +31,11 @@ struct Conversion {
     std::string coupon_code;   // as named on the request
     Attribution attribution;   // copied from the sale for refunds
     std::string request_hash;  // hash of the request body, to tell a replay from a different request
+    // Where the journey this sale completes began: the first in-window click of the visitor or the
+    // referral's click or creation, whichever is earliest. Only on a referral's first sale and on a sale
+    // credited by click without a referral; absent on repeat (recurring) sales and on refunds. Time to
+    // conversion is occurred_at minus this.
+    std::optional<TimePoint> journey_started_at;
     TimePoint created_at;
 
     bool operator==(const Conversion&) const = default;

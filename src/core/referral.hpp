@@ -38,6 +38,7 @@ struct Referral {
     std::string stage;                 // key of the current stage
     std::vector<StageChange> history;  // every move, oldest first, starting with the entry
     std::optional<Money> value;        // a deal's value
+    std::optional<TimePoint> converted_at;  // occurred_at of its first sale; absent until then
     TimePoint created_at;
     TimePoint updated_at;
 

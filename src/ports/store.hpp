@@ -19,6 +19,7 @@
 #include "core/partner.hpp"
 #include "core/program.hpp"
 #include "core/referral.hpp"
+#include "core/rollup.hpp"
 
 namespace rt::ports {
 
@@ -106,7 +107,8 @@ class StoreTx {
 
     // Referrals, with their stage history.
     virtual Result<void> InsertReferral(const core::Referral& referral) = 0;
-    virtual Result<void> UpdateReferral(const core::Referral& referral) = 0;  // stage, history, value, updated_at
+    virtual Result<void> UpdateReferral(
+        const core::Referral& referral) = 0;  // stage, history, value, converted_at, updated_at
     virtual Result<core::Referral> GetReferral(const core::ReferralId& id) = 0;
     virtual Result<core::Page<core::Referral>> ListReferrals(const FunnelFilter& filter,
                                                              const core::PageRequest& page) = 0;
@@ -152,6 +154,33 @@ class StoreTx {
     virtual Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
                                                                const core::VisitorId& visitor_id,
                                                                core::TimePoint since) = 0;
+
+    // Report rollups (core/rollup.hpp). Adds each delta's measures to its cell, creating the cell when
+    // missing (sketches merge bucket by bucket), and stamps the cell with `version`: the program's event
+    // seq of the writing transaction, so that a reader can fetch only the cells written since it last
+    // looked. Cells are never removed here, even when their measures add up to zero.
+    virtual Result<void> AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) = 0;
+    virtual Result<void> AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) = 0;
+    // Calls `fn` for each cell of the program with version > after_version (0: every cell), in key order,
+    // streaming (memory stays bounded). An error from `fn` stops the walk and is returned.
+    using RollupFn = std::function<Result<void>(const core::RollupCell&)>;
+    using FunnelFn = std::function<Result<void>(const core::FunnelCell&)>;
+    virtual Result<void> ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                       const RollupFn& fn) = 0;
+    virtual Result<void> ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                             const FunnelFn& fn) = 0;
+    // Removes every rollup and funnel cell of the program (before `reftrack rollups rebuild` writes anew).
+    virtual Result<void> DeleteRollups(const core::ProgramId& program_id) = 0;
+
+    // The raw rows of a program in ascending id order, streamed, for rebuilding rollups. An error from
+    // `fn` stops the walk and is returned. `fn` may read through the transaction, but must not start
+    // another walk of the same kind (SQLite: its statement is in use).
+    virtual Result<void> ForEachClick(const core::ProgramId& program_id,
+                                      const std::function<Result<void>(const core::Click&)>& fn) = 0;
+    virtual Result<void> ForEachReferral(const core::ProgramId& program_id,
+                                         const std::function<Result<void>(const core::Referral&)>& fn) = 0;
+    virtual Result<void> ForEachConversion(const core::ProgramId& program_id,
+                                           const std::function<Result<void>(const core::Conversion&)>& fn) = 0;
 };
 
 enum class TxMode { kRead, kWrite };

@@ -58,6 +58,7 @@ Result<void> MemoryTx::UpdateReferral(const core::Referral& referral) {
     stored.stage = referral.stage;
     stored.history = referral.history;
     stored.value = referral.value;
+    stored.converted_at = referral.converted_at;
     stored.updated_at = referral.updated_at;
     return {};
 }

@@ -45,6 +45,10 @@ struct MemoryStore::Tables {
     std::map<ProgramKey, core::ConversionId> conversion_external_ids;
     std::map<core::CommissionId, core::Commission> commissions;
     std::map<std::pair<std::string, std::string>, ports::IdempotencyRecord> idempotency;  // by (scope, key)
+
+    // Report rollups (memory_rollups.cpp), in key order: a program's cells are one range of each map.
+    std::map<core::RollupKey, core::RollupCell> rollup_cells;
+    std::map<core::FunnelKey, core::FunnelCell> funnel_cells;
 };
 
 // One transaction over the memory store's tables. Not thread-safe: the store holds its lock around it.
@@ -126,6 +130,22 @@ class MemoryTx final : public ports::StoreTx {
     Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
                                                        const core::VisitorId& visitor_id,
                                                        core::TimePoint since) override;
+
+    // memory_rollups.cpp. `fn` may use this transaction; cells or rows it adds during a walk may or may not
+    // be visited.
+    Result<void> AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) override;
+    Result<void> AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) override;
+    Result<void> ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                               const RollupFn& fn) override;
+    Result<void> ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                     const FunnelFn& fn) override;
+    Result<void> DeleteRollups(const core::ProgramId& program_id) override;
+    Result<void> ForEachClick(const core::ProgramId& program_id,
+                              const std::function<Result<void>(const core::Click&)>& fn) override;
+    Result<void> ForEachReferral(const core::ProgramId& program_id,
+                                 const std::function<Result<void>(const core::Referral&)>& fn) override;
+    Result<void> ForEachConversion(const core::ProgramId& program_id,
+                                   const std::function<Result<void>(const core::Conversion&)>& fn) override;
 
   private:
     // The tables to write, or kInternal in a read transaction.

@@ -232,11 +232,62 @@ CREATE TABLE clicks (
 CREATE INDEX clicks_visitor ON clicks (program_id, visitor_id, id);
 )sql";
 
+// Report rollups (core/rollup.hpp): every write adds to a few cells in its own transaction and reports add up
+// cells instead of scanning raw rows. A cell is keyed (program, day, partner, link, source[, stage]), with
+// program_id first for the Citus distribution; "" is the link of traffic that came through none. `version`
+// is the program's event seq of the last write to the cell, and the (program_id, version) indexes answer
+// "cells written since version N". The measures are additive integers (money in minor units, credit in
+// parts per million); a duration sketch is its DurationSketch::Encode() text ('' when empty), merged in C++
+// because SQL cannot add two of them. No foreign keys: cells are derived rows that `reftrack rollups
+// rebuild` deletes and writes anew. Referrals gain the occurred_at of their first sale (the cohort measures)
+// and conversions the start of the journey they complete (time to conversion); both NULL when absent.
+constexpr std::string_view kSchemaV5 = R"sql(
+ALTER TABLE referrals ADD COLUMN converted_at INTEGER;
+ALTER TABLE conversions ADD COLUMN journey_started_at INTEGER;
+
+CREATE TABLE rollup_cells (
+    program_id TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    partner_id TEXT NOT NULL,
+    link_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    clicks INTEGER NOT NULL DEFAULT 0,
+    unique_clicks INTEGER NOT NULL DEFAULT 0,
+    bot_clicks INTEGER NOT NULL DEFAULT 0,
+    referrals INTEGER NOT NULL DEFAULT 0,
+    conversions_ppm INTEGER NOT NULL DEFAULT 0,
+    refunds_ppm INTEGER NOT NULL DEFAULT 0,
+    sales_minor INTEGER NOT NULL DEFAULT 0,
+    refunded_minor INTEGER NOT NULL DEFAULT 0,
+    commission_minor INTEGER NOT NULL DEFAULT 0,
+    converted INTEGER NOT NULL DEFAULT 0,
+    converted_7d INTEGER NOT NULL DEFAULT 0,
+    converted_30d INTEGER NOT NULL DEFAULT 0,
+    converted_90d INTEGER NOT NULL DEFAULT 0,
+    time_to_conversion TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (program_id, day, partner_id, link_id, source)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX rollup_cells_version ON rollup_cells (program_id, version);
+
+CREATE TABLE funnel_cells (
+    program_id TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    partner_id TEXT NOT NULL,
+    link_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    entered INTEGER NOT NULL DEFAULT 0,
+    moved_on INTEGER NOT NULL DEFAULT 0,
+    time_in_stage TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (program_id, day, partner_id, link_id, source, stage)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX funnel_cells_version ON funnel_cells (program_id, version);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1},
-    {2, kSchemaV2},
-    {3, kSchemaV3},
-    {4, kSchemaV4},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

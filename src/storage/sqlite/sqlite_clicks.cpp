@@ -98,4 +98,22 @@ Result<std::vector<core::Click>> SqliteTx::ListVisitorClicks(const core::Program
     return out;
 }
 
+Result<void> SqliteTx::ForEachClick(const core::ProgramId& program_id,
+                                    const std::function<Result<void>(const core::Click&)>& fn) {
+    // The clicks table is keyed by id alone (time-ordered inserts): this walks it in key order and
+    // skips other programs' rows. A rebuild is the only caller.
+    auto statement =
+        conn_.Prepare("SELECT " + std::string(kClickColumns) + " FROM clicks WHERE program_id = ?1 ORDER BY id");
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str());
+    for (;;) {
+        auto row = statement->Step();
+        if (!row) return core::Fail(row.error());
+        if (!*row) return {};
+        auto click = ReadClick(*statement);
+        if (!click) return core::Fail(click.error());
+        if (auto done = fn(*click); !done) return done;
+    }
+}
+
 }  // namespace rt::storage::sqlite

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/sqlite/sqlite_query.hpp"
+#include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_tx.hpp"
 #include "storage/store_rules.hpp"
 
@@ -23,10 +24,6 @@ constexpr ConstraintError kConversionConstraints[] = {
 constexpr ConstraintError kCreditConstraints[] = {
     {kForeignKey, ErrorCode::kNotFound, kConversionCreditMissing},
 };
-
-constexpr std::string_view kConversionColumns =
-    "id, program_id, external_id, type, refund_of, amount, currency, occurred_at, referral_id, customer_id, "
-    "click_id, coupon_code, attribution_source, attribution_model, attribution_credits, request_hash, created_at";
 
 // The credits as a JSON array of {"partner_id", "weight_ppm", "click_id"} objects, in credit order.
 std::string EncodeCredits(const std::vector<core::Credit>& credits) {
@@ -84,7 +81,10 @@ void BindConversion(Statement& s, const core::Conversion& c) {
     s.Bind(11, c.click_id).Bind(12, c.coupon_code).Bind(13, core::ToString(c.attribution.source));
     s.Bind(14, core::ToString(c.attribution.model)).Bind(15, EncodeCredits(c.attribution.credits));
     s.Bind(16, c.request_hash).Bind(17, c.created_at.unix_ms);
+    BindOptionalTime(s, 18, c.journey_started_at);
 }
+
+}  // namespace
 
 Result<core::Conversion> ReadConversion(const Statement& row) {
     core::Conversion c;
@@ -110,17 +110,16 @@ Result<core::Conversion> ReadConversion(const Statement& row) {
     c.attribution = {*source, *model, std::move(*credits)};
     c.request_hash = row.Text(15);
     c.created_at = {row.Int(16)};
+    c.journey_started_at = ReadOptionalTime(row, 17);
     return c;
 }
-
-}  // namespace
 
 Result<void> SqliteTx::InsertConversion(const core::Conversion& conversion) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     return Atomically(conn_, [&]() -> Result<void> {
         auto inserted = Write(
             Concat({"INSERT INTO conversions (", kConversionColumns,
-                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"}),
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"}),
             [&](Statement& s) { BindConversion(s, conversion); }, kConversionConstraints);
         if (!inserted) return inserted;
         for (const auto& credit : conversion.attribution.credits) {

@@ -136,11 +136,11 @@ TEST_F(SqliteFunnelTest, CorruptFunnelValuesAreInternalAndDoNotLeak) {
         raw.Exec("INSERT INTO customers VALUES ('cus_c', 'prg_p', '', '', '', '', NULL, 1)");
         raw.Exec(
             "INSERT INTO referrals VALUES ('ref_r', 'prg_p', 'prt_a', 'cus_c', 'api', '', '', 'new', "
-            "'[{\"secret_history\":1}]', NULL, NULL, 1, 1)");
+            "'[{\"secret_history\":1}]', NULL, NULL, 1, 1, NULL)");
         raw.Exec(
             "INSERT INTO conversions VALUES ('cnv_s', 'prg_p', 'o', 'sale', NULL, 1, 'EUR', 1, NULL, NULL, '', '', "
             "'click', 'linear', '[{\"partner_id\":\"prt_a\",\"weight_ppm\":\"secret_weight\",\"click_id\":\"\"}]', "
-            "'h', 1)");
+            "'h', 1, NULL)");
         raw.Exec(
             "INSERT INTO commissions VALUES ('com_m', 'prg_p', 'cnv_s', 'prt_a', 1, 'EUR', 'secret_status', NULL, 1)");
     }

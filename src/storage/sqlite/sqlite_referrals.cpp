@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/sqlite/sqlite_query.hpp"
+#include "storage/sqlite/sqlite_rows.hpp"
 #include "storage/sqlite/sqlite_tx.hpp"
 #include "storage/store_rules.hpp"
 
@@ -19,10 +20,6 @@ constexpr ConstraintError kReferralConstraints[] = {
     {"referrals.program_id, referrals.id", ErrorCode::kConflict, kReferralIdTaken},
     {kForeignKey, ErrorCode::kNotFound, kReferralOwnersMissing},
 };
-
-constexpr std::string_view kReferralColumns =
-    "id, program_id, partner_id, customer_id, source, click_id, coupon_code, stage, history, value_amount, "
-    "value_currency, created_at, updated_at";
 
 // The history as a JSON array of {"from", "to", "at"} objects, oldest first.
 std::string EncodeHistory(const std::vector<core::StageChange>& history) {
@@ -54,7 +51,8 @@ core::Error Corrupt(const core::ReferralId& id, std::string_view column) {
     return core::Error::Internal("a stored referrals row could not be read; see the server log");
 }
 
-// Binds the columns an update may change: ?1 id, ?8 stage, ?9 history, ?10/?11 value, ?13 updated_at.
+// Binds the columns an update may change: ?1 id, ?8 stage, ?9 history, ?10/?11 value, ?13 updated_at,
+// ?14 converted_at.
 void BindReferralChange(Statement& s, const core::Referral& r) {
     s.Bind(1, r.id.str()).Bind(8, r.stage).Bind(9, EncodeHistory(r.history)).Bind(13, r.updated_at.unix_ms);
     if (r.value) {
@@ -62,6 +60,7 @@ void BindReferralChange(Statement& s, const core::Referral& r) {
     } else {
         s.BindNull(10).BindNull(11);
     }
+    BindOptionalTime(s, 14, r.converted_at);
 }
 
 void BindReferral(Statement& s, const core::Referral& r) {
@@ -69,6 +68,8 @@ void BindReferral(Statement& s, const core::Referral& r) {
     s.Bind(2, r.program_id.str()).Bind(3, r.partner_id.str()).Bind(4, r.customer_id.str());
     s.Bind(5, core::ToString(r.source)).Bind(6, r.click_id).Bind(7, r.coupon_code).Bind(12, r.created_at.unix_ms);
 }
+
+}  // namespace
 
 Result<core::Referral> ReadReferral(const Statement& row) {
     core::Referral r;
@@ -88,22 +89,21 @@ Result<core::Referral> ReadReferral(const Statement& row) {
     if (!row.IsNull(9)) r.value = core::Money{row.Int(9), core::Currency::FromTrusted(row.Text(10))};
     r.created_at = {row.Int(11)};
     r.updated_at = {row.Int(12)};
+    r.converted_at = ReadOptionalTime(row, 13);
     return r;
 }
-
-}  // namespace
 
 Result<void> SqliteTx::InsertReferral(const core::Referral& referral) {
     return Write(
         Concat({"INSERT INTO referrals (", kReferralColumns,
-                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"}),
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"}),
         [&](Statement& s) { BindReferral(s, referral); }, kReferralConstraints);
 }
 
 Result<void> SqliteTx::UpdateReferral(const core::Referral& referral) {
     return Write(
         "UPDATE referrals SET stage = ?8, history = ?9, value_amount = ?10, value_currency = ?11, "
-        "updated_at = ?13 WHERE id = ?1",
+        "updated_at = ?13, converted_at = ?14 WHERE id = ?1",
         [&](Statement& s) { BindReferralChange(s, referral); }, kReferralConstraints, kReferralNotFound);
 }
 

@@ -61,6 +61,19 @@ core::TimePoint Time(const Statement& row, int column) { return {row.Int(column)
 
 }  // namespace
 
+void BindOptionalTime(Statement& statement, int index, const std::optional<core::TimePoint>& time) {
+    if (time) {
+        statement.Bind(index, time->unix_ms);
+    } else {
+        statement.BindNull(index);
+    }
+}
+
+std::optional<core::TimePoint> ReadOptionalTime(const Statement& row, int column) {
+    if (row.IsNull(column)) return std::nullopt;
+    return Time(row, column);
+}
+
 void BindProgram(Statement& statement, const core::Program& program) {
     statement.Bind(1, program.id.str())
         .Bind(2, program.name)

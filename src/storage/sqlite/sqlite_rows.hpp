@@ -1,11 +1,14 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "core/api_key.hpp"
+#include "core/conversion.hpp"
 #include "core/link.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
+#include "core/referral.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 
 // How each domain type maps to its table's columns. Bind* binds parameters ?1..?N in the order of the
@@ -32,5 +35,22 @@ Result<core::Link> ReadLink(const Statement& row);
 inline constexpr std::string_view kApiKeyColumns = "id, name, scope, secret_hash, created_at";
 void BindApiKey(Statement& statement, const core::ApiKeyRecord& key);
 Result<core::ApiKeyRecord> ReadApiKey(const Statement& row);
+
+// An optional time as unix milliseconds, NULL when absent.
+void BindOptionalTime(Statement& statement, int index, const std::optional<core::TimePoint>& time);
+std::optional<core::TimePoint> ReadOptionalTime(const Statement& row, int column);
+
+// Defined beside their tables' methods: sqlite_referrals.cpp (the history is a JSON column of the row) and
+// sqlite_conversions.cpp. Optional times are NULL when absent.
+inline constexpr std::string_view kReferralColumns =
+    "id, program_id, partner_id, customer_id, source, click_id, coupon_code, stage, history, value_amount, "
+    "value_currency, created_at, updated_at, converted_at";
+Result<core::Referral> ReadReferral(const Statement& row);
+
+inline constexpr std::string_view kConversionColumns =
+    "id, program_id, external_id, type, refund_of, amount, currency, occurred_at, referral_id, customer_id, "
+    "click_id, coupon_code, attribution_source, attribution_model, attribution_credits, request_hash, created_at, "
+    "journey_started_at";
+Result<core::Conversion> ReadConversion(const Statement& row);
 
 }  // namespace rt::storage::sqlite

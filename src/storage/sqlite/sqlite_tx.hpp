@@ -93,6 +93,23 @@ class SqliteTx final : public ports::StoreTx {
                                                        const core::VisitorId& visitor_id,
                                                        core::TimePoint since) override;
 
+    // sqlite_rollups.cpp. Each Add* call is atomic (a savepoint): on failure none of its deltas is kept. The
+    // ForEach* walks step one statement while calling `fn`, which may use this transaction but must not start
+    // the same walk again (the walk's cached statement is in use).
+    Result<void> AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) override;
+    Result<void> AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) override;
+    Result<void> ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                               const RollupFn& fn) override;
+    Result<void> ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                     const FunnelFn& fn) override;
+    Result<void> DeleteRollups(const core::ProgramId& program_id) override;
+    Result<void> ForEachClick(const core::ProgramId& program_id,
+                              const std::function<Result<void>(const core::Click&)>& fn) override;
+    Result<void> ForEachReferral(const core::ProgramId& program_id,
+                                 const std::function<Result<void>(const core::Referral&)>& fn) override;
+    Result<void> ForEachConversion(const core::ProgramId& program_id,
+                                   const std::function<Result<void>(const core::Conversion&)>& fn) override;
+
   private:
     // Runs a write that binds with `bind` and must change one row: kNotFound (`not_found`) when it changes none.
     template <class Bind>

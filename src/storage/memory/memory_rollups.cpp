@@ -1,0 +1,136 @@
+// The memory store's report rollups and the program-wide scans that rebuild them: MemoryTx's methods for
+// them, with the SQLite store's rules.
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "storage/memory/memory_tx.hpp"
+#include "storage/store_rules.hpp"
+
+namespace rt::storage {
+
+namespace {
+
+// The smallest key of the program: its cells are the range of the map that starts here.
+template <class Key>
+Key FirstKeyOf(const core::ProgramId& program_id) {
+    Key key;
+    key.program_id = program_id;
+    key.day = std::numeric_limits<core::Day>::min();
+    return key;
+}
+
+// Adds each delta to its cell (created when missing) and stamps the cell with `version`.
+template <class Key, class Cell, class Delta>
+void AddTo(std::map<Key, Cell>& cells, std::span<const Delta> deltas, std::int64_t version) {
+    for (const auto& delta : deltas) {
+        auto [it, created] = cells.try_emplace(delta.key);
+        if (created) it->second.key = delta.key;
+        it->second.measures += delta.add;
+        it->second.version = version;
+    }
+}
+
+// Calls `fn` with a copy of each row of `table` from `from` on, in key order, while `keep(key)` holds and
+// `visit(row)` says so. The next row is looked up after each call, so `fn` may change the table.
+template <class Key, class T, class Keep, class Visit, class Fn>
+Result<void> WalkFrom(const std::map<Key, T>& table, const Key& from, Keep keep, Visit visit, const Fn& fn) {
+    auto it = table.lower_bound(from);
+    while (it != table.end() && keep(it->first)) {
+        if (!visit(it->second)) {
+            ++it;
+            continue;
+        }
+        const Key key = it->first;
+        const T row = it->second;
+        if (auto done = fn(row); !done) return done;
+        it = table.upper_bound(key);
+    }
+    return {};
+}
+
+template <class Key, class Cell, class Fn>
+Result<void> WalkCells(const std::map<Key, Cell>& cells, const core::ProgramId& program_id, std::int64_t after_version,
+                       const Fn& fn) {
+    return WalkFrom(
+        cells, FirstKeyOf<Key>(program_id), [&](const Key& key) { return key.program_id == program_id; },
+        [&](const Cell& cell) { return cell.version > after_version; }, fn);
+}
+
+// Rows of a table keyed by id, of the program, in id order.
+template <class Id, class T, class Fn>
+Result<void> WalkProgramRows(const std::map<Id, T>& table, const core::ProgramId& program_id, const Fn& fn) {
+    return WalkFrom(
+        table, Id(), [](const Id&) { return true; }, [&](const T& row) { return row.program_id == program_id; }, fn);
+}
+
+template <class Key, class Cell>
+void EraseProgram(std::map<Key, Cell>& cells, const core::ProgramId& program_id) {
+    auto first = cells.lower_bound(FirstKeyOf<Key>(program_id));
+    auto last = first;
+    while (last != cells.end() && last->first.program_id == program_id) ++last;
+    cells.erase(first, last);
+}
+
+}  // namespace
+
+Result<void> MemoryTx::AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    AddTo((*tables)->rollup_cells, deltas, version);
+    return {};
+}
+
+Result<void> MemoryTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    AddTo((*tables)->funnel_cells, deltas, version);
+    return {};
+}
+
+Result<void> MemoryTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                     const RollupFn& fn) {
+    return WalkCells(read_.rollup_cells, program_id, after_version, fn);
+}
+
+Result<void> MemoryTx::ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                           const FunnelFn& fn) {
+    return WalkCells(read_.funnel_cells, program_id, after_version, fn);
+}
+
+Result<void> MemoryTx::DeleteRollups(const core::ProgramId& program_id) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    EraseProgram((*tables)->rollup_cells, program_id);
+    EraseProgram((*tables)->funnel_cells, program_id);
+    return {};
+}
+
+Result<void> MemoryTx::ForEachClick(const core::ProgramId& program_id,
+                                    const std::function<Result<void>(const core::Click&)>& fn) {
+    // Batches are in insertion order, not id order: sort pointers to the program's clicks. Stored batches
+    // never change or move, so the pointers stay valid whatever `fn` writes.
+    std::vector<const core::Click*> clicks;
+    for (const auto& batch : read_.click_batches) {
+        for (const auto& c : batch->clicks) {
+            if (c.program_id == program_id) clicks.push_back(&c);
+        }
+    }
+    std::sort(clicks.begin(), clicks.end(), [](const core::Click* a, const core::Click* b) { return a->id < b->id; });
+    for (const auto* click : clicks) {
+        if (auto done = fn(*click); !done) return done;
+    }
+    return {};
+}
+
+Result<void> MemoryTx::ForEachReferral(const core::ProgramId& program_id,
+                                       const std::function<Result<void>(const core::Referral&)>& fn) {
+    return WalkProgramRows(read_.referrals, program_id, fn);
+}
+
+Result<void> MemoryTx::ForEachConversion(const core::ProgramId& program_id,
+                                         const std::function<Result<void>(const core::Conversion&)>& fn) {
+    return WalkProgramRows(read_.conversions, program_id, fn);
+}
+
+}  // namespace rt::storage

@@ -1,0 +1,291 @@
+// Report rollups (rollup_cells, funnel_cells) and the program-wide scans that rebuild them: SqliteTx's
+// methods for them. Tables and indexes: migrations.cpp, schema v5.
+#include <spdlog/spdlog.h>
+
+#include <iterator>
+#include <optional>
+#include <string>
+
+#include "storage/sqlite/sqlite_query.hpp"
+#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/store_rules.hpp"
+
+namespace rt::storage::sqlite {
+
+namespace {
+
+// The additive measures of rollup_cells, in the order of their columns (after the key and version).
+struct MeasureColumn {
+    std::string_view name;
+    std::int64_t core::Measures::*member;
+};
+constexpr MeasureColumn kMeasures[] = {
+    {"clicks", &core::Measures::clicks},
+    {"unique_clicks", &core::Measures::unique_clicks},
+    {"bot_clicks", &core::Measures::bot_clicks},
+    {"referrals", &core::Measures::referrals},
+    {"conversions_ppm", &core::Measures::conversions_ppm},
+    {"refunds_ppm", &core::Measures::refunds_ppm},
+    {"sales_minor", &core::Measures::sales_minor},
+    {"refunded_minor", &core::Measures::refunded_minor},
+    {"commission_minor", &core::Measures::commission_minor},
+    {"converted", &core::Measures::converted},
+    {"converted_7d", &core::Measures::converted_7d},
+    {"converted_30d", &core::Measures::converted_30d},
+    {"converted_90d", &core::Measures::converted_90d},
+};
+constexpr int kFirstMeasure = 7;  // ?7: after the key (?1..?5) and version
+constexpr int kRollupSketch = kFirstMeasure + static_cast<int>(std::size(kMeasures));  // ?20: sketch or NULL
+
+constexpr std::string_view kRollupKey = "program_id, day, partner_id, link_id, source";
+constexpr std::string_view kFunnelKey = "program_id, day, partner_id, link_id, source, stage";
+
+// The statements of rollup_cells, spelled from kMeasures so that columns and parameters cannot drift apart.
+struct RollupSql {
+    std::string columns;  // key, version, measures, time_to_conversion: the order ReadRollupCell reads
+    std::string upsert;   // binds as BindKey, ?6 version, the measures, the sketch (NULL keeps the stored one)
+};
+
+const RollupSql& Rollup() {
+    static const RollupSql sql = [] {
+        RollupSql out;
+        out.columns = Concat({kRollupKey, ", version"});
+        std::string values = "?1, ?2, ?3, ?4, ?5, ?6";
+        std::string sums = "version = excluded.version";
+        int index = kFirstMeasure;
+        for (const auto& m : kMeasures) {
+            out.columns += Concat({", ", m.name});
+            values += ", ?" + std::to_string(index++);
+            sums += Concat({", ", m.name, " = ", m.name, " + excluded.", m.name});
+        }
+        out.columns += ", time_to_conversion";
+        const std::string sketch = "?" + std::to_string(kRollupSketch);
+        out.upsert = Concat({"INSERT INTO rollup_cells (", out.columns, ") VALUES (", values, ", coalesce(", sketch,
+                             ", '')) ON CONFLICT (", kRollupKey, ") DO UPDATE SET ", sums,
+                             ", time_to_conversion = coalesce(", sketch, ", time_to_conversion)"});
+        return out;
+    }();
+    return sql;
+}
+
+constexpr std::string_view kSelectRollupSketch =
+    "SELECT time_to_conversion FROM rollup_cells WHERE program_id = ?1 AND day = ?2 AND partner_id = ?3 AND "
+    "link_id = ?4 AND source = ?5";
+constexpr std::string_view kSelectFunnelSketch =
+    "SELECT time_in_stage FROM funnel_cells WHERE program_id = ?1 AND day = ?2 AND partner_id = ?3 AND "
+    "link_id = ?4 AND source = ?5 AND stage = ?6";
+
+constexpr std::string_view kFunnelColumns =
+    "program_id, day, partner_id, link_id, source, stage, version, entered, moved_on, time_in_stage";
+// Binds as BindKey, ?7 version, ?8 entered, ?9 moved_on, ?10 the sketch (NULL keeps the stored one).
+constexpr std::string_view kFunnelUpsert =
+    "INSERT INTO funnel_cells (program_id, day, partner_id, link_id, source, stage, version, entered, moved_on, "
+    "time_in_stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, '')) "
+    "ON CONFLICT (program_id, day, partner_id, link_id, source, stage) DO UPDATE SET version = excluded.version, "
+    "entered = entered + excluded.entered, moved_on = moved_on + excluded.moved_on, "
+    "time_in_stage = coalesce(?10, time_in_stage)";
+
+void BindKey(Statement& s, const core::RollupKey& k) {
+    s.Bind(1, k.program_id.str()).Bind(2, std::int64_t{k.day}).Bind(3, k.partner_id).Bind(4, k.link_id);
+    s.Bind(5, k.source);
+}
+
+void BindKey(Statement& s, const core::FunnelKey& k) {
+    s.Bind(1, k.program_id.str()).Bind(2, std::int64_t{k.day}).Bind(3, k.partner_id).Bind(4, k.link_id);
+    s.Bind(5, k.source).Bind(6, k.stage);
+}
+
+std::string Describe(const core::RollupKey& k) {
+    return "program=" + k.program_id.str() + " day=" + std::to_string(k.day) + " partner=" + k.partner_id +
+           " link=" + k.link_id + " source=" + k.source;
+}
+
+std::string Describe(const core::FunnelKey& k) {
+    return "program=" + k.program_id.str() + " day=" + std::to_string(k.day) + " partner=" + k.partner_id +
+           " link=" + k.link_id + " source=" + k.source + " stage=" + k.stage;
+}
+
+// A stored sketch that does not decode. The cell's key holds ids and names of the schema only, so the
+// message may name it (kInternal never reaches a response).
+template <class Key>
+core::Error CorruptSketch(std::string_view table, std::string_view column, const Key& key) {
+    const auto cell = Describe(key);
+    spdlog::error("event=sqlite_corrupt_row table={} {} column={}", table, cell, column);
+    return core::Error::Internal("the stored " + std::string(column) + " of the " + std::string(table) + " cell (" +
+                                 cell + ") could not be read");
+}
+
+// The sketch text to store once `add` is added to the cell `select_sql` reads (by BindKey): nullopt when `add`
+// is empty (the stored text stays as it is); otherwise the stored sketch, or none for a new cell, merged with
+// `add`, whose weights may be negative. kInternal naming the cell when the stored text does not decode.
+template <class Key>
+Result<std::optional<std::string>> MergedSketch(Connection& conn, std::string_view select_sql, const Key& key,
+                                                const core::DurationSketch& add, std::string_view table,
+                                                std::string_view column) {
+    if (add.empty()) return std::optional<std::string>();
+    auto statement = conn.Prepare(select_sql);
+    if (!statement) return core::Fail(statement.error());
+    BindKey(*statement, key);
+    auto row = statement->Step();
+    if (!row) return core::Fail(row.error());
+    core::DurationSketch merged;
+    if (*row) {
+        auto stored = core::DurationSketch::Decode(statement->Text(0));
+        if (!stored) return core::Fail(CorruptSketch(table, column, key));
+        merged = std::move(*stored);
+    }
+    merged.Merge(add);
+    return std::optional<std::string>(merged.Encode());
+}
+
+void BindSketch(Statement& s, int index, const std::optional<std::string>& sketch) {
+    if (sketch) {
+        s.Bind(index, *sketch);
+    } else {
+        s.BindNull(index);
+    }
+}
+
+Result<core::RollupCell> ReadRollupCell(const Statement& row) {
+    core::RollupCell cell;
+    cell.key = {core::ProgramId::FromTrusted(row.Text(0)), static_cast<core::Day>(row.Int(1)), row.Text(2), row.Text(3),
+                row.Text(4)};
+    cell.version = row.Int(5);
+    int column = 6;
+    for (const auto& m : kMeasures) cell.measures.*m.member = row.Int(column++);
+    auto sketch = core::DurationSketch::Decode(row.Text(column));
+    if (!sketch) return core::Fail(CorruptSketch("rollup_cells", "time_to_conversion", cell.key));
+    cell.measures.time_to_conversion = std::move(*sketch);
+    return cell;
+}
+
+Result<core::FunnelCell> ReadFunnelCell(const Statement& row) {
+    core::FunnelCell cell;
+    cell.key = {core::ProgramId::FromTrusted(row.Text(0)),
+                static_cast<core::Day>(row.Int(1)),
+                row.Text(2),
+                row.Text(3),
+                row.Text(4),
+                row.Text(5)};
+    cell.version = row.Int(6);
+    cell.measures.entered = row.Int(7);
+    cell.measures.moved_on = row.Int(8);
+    auto sketch = core::DurationSketch::Decode(row.Text(9));
+    if (!sketch) return core::Fail(CorruptSketch("funnel_cells", "time_in_stage", cell.key));
+    cell.measures.time_in_stage = std::move(*sketch);
+    return cell;
+}
+
+// The FROM term of a walk over `table`'s cells of one program. Every cell (after_version 0): the primary key,
+// already in key order. The cells written since a version: its (program_id, version) index, then a sort of
+// only those; without statistics SQLite would scan every cell of the program by primary key instead.
+std::string CellsOf(std::string_view table, std::int64_t after_version) {
+    if (after_version <= 0) return std::string(table);
+    return Concat({table, " INDEXED BY ", table, "_version"});
+}
+
+// Steps `statement` to its end, handing each row, decoded by `read`, to `fn`; stops at the first error of
+// the statement, of `read` or of `fn`, and returns it.
+template <class T, class Fn>
+Result<void> Walk(Statement& statement, RowReader<T> read, const Fn& fn) {
+    for (;;) {
+        auto row = statement.Step();
+        if (!row) return core::Fail(row.error());
+        if (!*row) return {};
+        auto item = read(statement);
+        if (!item) return core::Fail(item.error());
+        if (auto done = fn(*item); !done) return done;
+    }
+}
+
+}  // namespace
+
+Result<void> SqliteTx::AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    if (deltas.empty()) return {};
+    return Atomically(conn_, [&]() -> Result<void> {
+        for (const auto& delta : deltas) {
+            auto sketch = MergedSketch(conn_, kSelectRollupSketch, delta.key, delta.add.time_to_conversion,
+                                       "rollup_cells", "time_to_conversion");
+            if (!sketch) return core::Fail(sketch.error());
+            auto upsert = conn_.Prepare(Rollup().upsert);
+            if (!upsert) return core::Fail(upsert.error());
+            BindKey(*upsert, delta.key);
+            upsert->Bind(6, version);
+            int index = kFirstMeasure;
+            for (const auto& m : kMeasures) upsert->Bind(index++, delta.add.*m.member);
+            BindSketch(*upsert, kRollupSketch, *sketch);
+            if (auto ok = upsert->Run(); !ok) return ok;
+        }
+        return {};
+    });
+}
+
+Result<void> SqliteTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    if (deltas.empty()) return {};
+    return Atomically(conn_, [&]() -> Result<void> {
+        for (const auto& delta : deltas) {
+            auto sketch = MergedSketch(conn_, kSelectFunnelSketch, delta.key, delta.add.time_in_stage, "funnel_cells",
+                                       "time_in_stage");
+            if (!sketch) return core::Fail(sketch.error());
+            auto upsert = conn_.Prepare(kFunnelUpsert);
+            if (!upsert) return core::Fail(upsert.error());
+            BindKey(*upsert, delta.key);
+            upsert->Bind(7, version).Bind(8, delta.add.entered).Bind(9, delta.add.moved_on);
+            BindSketch(*upsert, 10, *sketch);
+            if (auto ok = upsert->Run(); !ok) return ok;
+        }
+        return {};
+    });
+}
+
+Result<void> SqliteTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                     const RollupFn& fn) {
+    auto statement =
+        conn_.Prepare(Concat({"SELECT ", Rollup().columns, " FROM ", CellsOf("rollup_cells", after_version),
+                              " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kRollupKey}));
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str()).Bind(2, after_version);
+    return Walk(*statement, &ReadRollupCell, fn);
+}
+
+Result<void> SqliteTx::ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
+                                           const FunnelFn& fn) {
+    auto statement = conn_.Prepare(Concat({"SELECT ", kFunnelColumns, " FROM ", CellsOf("funnel_cells", after_version),
+                                           " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kFunnelKey}));
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str()).Bind(2, after_version);
+    return Walk(*statement, &ReadFunnelCell, fn);
+}
+
+Result<void> SqliteTx::DeleteRollups(const core::ProgramId& program_id) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    return Atomically(conn_, [&]() -> Result<void> {
+        const auto bind = [&](Statement& s) { s.Bind(1, program_id.str()); };
+        if (auto ok = Write("DELETE FROM rollup_cells WHERE program_id = ?1", bind, {}); !ok) return ok;
+        return Write("DELETE FROM funnel_cells WHERE program_id = ?1", bind, {});
+    });
+}
+
+Result<void> SqliteTx::ForEachReferral(const core::ProgramId& program_id,
+                                       const std::function<Result<void>(const core::Referral&)>& fn) {
+    // In (program_id, id) order: the UNIQUE (program_id, id) index serves it without sorting.
+    auto statement =
+        conn_.Prepare(Concat({"SELECT ", kReferralColumns, " FROM referrals WHERE program_id = ?1 ORDER BY id"}));
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str());
+    return Walk(*statement, &ReadReferral, fn);
+}
+
+Result<void> SqliteTx::ForEachConversion(const core::ProgramId& program_id,
+                                         const std::function<Result<void>(const core::Conversion&)>& fn) {
+    auto statement =
+        conn_.Prepare(Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE program_id = ?1 ORDER BY id"}));
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str());
+    return Walk(*statement, &ReadConversion, fn);
+}
+
+}  // namespace rt::storage::sqlite
