@@ -4,6 +4,7 @@
 
 #include "app/event_log.hpp"
 #include "app/funnel_filter.hpp"
+#include "app/rollups.hpp"
 #include "core/commission.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
@@ -232,6 +233,42 @@ core::PartnerId LeadPartner(const core::Attribution& a) {
         ->partner_id;
 }
 
+// Where the journey this sale completes began (core::Conversion::journey_started_at). A referral's first
+// sale starts at the earliest of the referral's click (or creation) and the visitor's in-window clicks,
+// and marks the referral converted; a sale credited by click without any referral starts at the
+// visitor's first in-window click; any other sale (a repeat, a coupon) has no journey to time.
+core::Result<std::optional<core::TimePoint>> JourneyOf(ports::StoreTx& tx, const core::Program& program,
+                                                       const core::Conversion& c, const SaleContext& ctx) {
+    std::optional<core::TimePoint> start;
+    auto earliest = [&](core::TimePoint t) {
+        if (!start || t < *start) start = t;
+    };
+    const auto window_start = c.occurred_at.unix_ms - program.attribution.window_days * kMsPerDay;
+    auto clicks_in_window = [&] {
+        for (const auto& touch : ctx.evidence.clicks)
+            if (touch.at.unix_ms > window_start && touch.at <= c.occurred_at) earliest(touch.at);
+    };
+    if (c.referral_id) {
+        auto referral = tx.GetReferral(*c.referral_id);
+        if (!referral) return core::Fail(referral.error());
+        if (referral->converted_at) return std::optional<core::TimePoint>();  // a repeat sale
+        earliest(referral->created_at);
+        if (auto id = core::ClickId::Parse(referral->click_id)) {
+            auto click = tx.GetClick(*id);
+            if (click)
+                earliest(click->at);
+            else if (click.error().code() != core::ErrorCode::kNotFound)
+                return core::Fail(click.error());
+        }
+        clicks_in_window();
+        referral->converted_at = c.occurred_at;
+        if (auto ok = tx.UpdateReferral(*referral); !ok) return core::Fail(ok.error());
+        return start;
+    }
+    if (c.attribution.source == core::AttributionSource::kClick) clicks_in_window();
+    return start;
+}
+
 core::Result<ConversionOutcome> RecordSale(const Deps& deps, ports::Vault& vault, ports::StoreTx& tx,
                                            const core::Program& program, const Parsed& p, const ConversionInput& in) {
     SaleContext ctx;
@@ -245,6 +282,9 @@ core::Result<ConversionOutcome> RecordSale(const Deps& deps, ports::Vault& vault
     c.attribution = core::Attribute(program.attribution, p.occurred_at, ctx.evidence);
     c.referral_id = ctx.referral_id;
     if (ctx.customer) c.customer_id = ctx.customer->id;
+    auto journey = JourneyOf(tx, program, c, ctx);
+    if (!journey) return core::Fail(journey.error());
+    c.journey_started_at = *journey;
     if (auto ok = tx.InsertConversion(c); !ok) return core::Fail(ok.error());
     if (auto ok = RecordEvent(deps, tx, c); !ok) return core::Fail(ok.error());
     for (const auto& credit : c.attribution.credits) {
@@ -261,6 +301,7 @@ core::Result<ConversionOutcome> RecordSale(const Deps& deps, ports::Vault& vault
         ctx.customer->credited_partner = LeadPartner(c.attribution);
         if (auto ok = tx.UpdateCustomer(*ctx.customer); !ok) return core::Fail(ok.error());
     }
+    if (auto ok = RollUpConversion(tx, c); !ok) return core::Fail(ok.error());
     return out;
 }
 
@@ -318,6 +359,7 @@ core::Result<ConversionOutcome> RecordRefund(const Deps& deps, ports::StoreTx& t
         if (!com) return core::Fail(com.error());
         out.commissions.push_back(*com);
     }
+    if (auto ok = RollUpConversion(tx, c); !ok) return core::Fail(ok.error());
     return out;
 }
 

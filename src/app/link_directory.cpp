@@ -2,28 +2,10 @@
 
 #include <mutex>
 
+#include "app/paging.hpp"
 #include "core/referral_code.hpp"
 
 namespace rt::app {
-
-namespace {
-
-constexpr int kLoadPage = core::PageRequest::kMaxLimit;
-
-// Every item of a newest-first list, page by page, inside the caller's transaction.
-template <class T, class ListFn>
-core::Result<void> ForEachPage(ListFn list, std::vector<T>& out) {
-    core::PageRequest page{kLoadPage, {}};
-    for (;;) {
-        auto batch = list(page);
-        if (!batch) return core::Fail(batch.error());
-        for (auto& item : batch->data) out.push_back(std::move(item));
-        if (!batch->has_more || batch->data.empty()) return {};
-        page.starting_after = out.back().id.str();
-    }
-}
-
-}  // namespace
 
 core::Result<void> LinkDirectory::Load(ports::Store& store) {
     std::vector<core::Program> programs;

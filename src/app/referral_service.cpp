@@ -2,6 +2,7 @@
 
 #include "app/event_log.hpp"
 #include "app/funnel_filter.hpp"
+#include "app/rollups.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
 #include "core/referral_code.hpp"
@@ -144,6 +145,7 @@ core::Result<ReferralOutcome> ReferralService::Create(const Principal& who, cons
                                       {"source", std::string(core::ToString(r.source))},
                                       {"stage", r.stage}});
             if (!event) return core::Fail(event.error());
+            if (auto ok = RollUpNewReferral(tx, r); !ok) return core::Fail(ok.error());
             return ReferralOutcome{r, *customer, true};
         });
 }
@@ -179,6 +181,7 @@ core::Result<ReferralOutcome> ReferralService::Patch(const Principal& who, std::
             if (!program) return core::Fail(program.error());
             if (auto ok = CheckValue(patch.value, *program); !ok) return core::Fail(ok.error());
             const auto now = deps_.clock.Now();
+            const core::Referral before = *r;
             bool changed = false;
             if (patch.stage) {
                 auto moved = core::CheckStageMove(program->stages, r->stage, *patch.stage);
@@ -203,6 +206,7 @@ core::Result<ReferralOutcome> ReferralService::Patch(const Principal& who, std::
             if (changed) {
                 r->updated_at = now;
                 if (auto ok = tx.UpdateReferral(*r); !ok) return core::Fail(ok.error());
+                if (auto ok = RollUpReferralChange(tx, before, *r); !ok) return core::Fail(ok.error());
             }
             auto customer = tx.GetCustomer(r->customer_id);
             if (!customer) return core::Fail(customer.error());

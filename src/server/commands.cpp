@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/event_log.hpp"
+#include "app/rollup_rebuild.hpp"
 #include "core/api_key.hpp"
 #include "server/logging.hpp"
 #include "server/services.hpp"
@@ -46,6 +47,32 @@ int RunVerify(const ConfigSources& sources) {
     }
     std::cout << "ledger intact: " << report->events << " events in " << report->programs << " programs\n";
     return 0;
+}
+
+int RunRollupsRebuild(const ConfigSources& sources, bool check) {
+    auto config = LoadConfig(sources);
+    if (!config) return PrintError(config.error());
+    SetUpLogging(config->log_level);
+    auto services = Services::Open(*config);
+    if (!services) return PrintError(services.error());
+    auto report = app::RebuildRollups((*services)->deps(), check);
+    if (!report) return PrintError(report.error());
+    const auto counts = std::to_string(report->programs) + " programs, " + std::to_string(report->clicks) +
+                        " clicks, " + std::to_string(report->referrals) + " referrals, " +
+                        std::to_string(report->conversions) + " conversions → " + std::to_string(report->cells) +
+                        " cells, " + std::to_string(report->funnel_cells) + " funnel cells";
+    if (!check) {
+        std::cout << "rollups rebuilt: " << counts << "\n";
+        return 0;
+    }
+    if (report->difference_count == 0) {
+        std::cout << "rollups match a rebuild: " << counts << "\n";
+        return 0;
+    }
+    for (const auto& line : report->differences) std::cerr << "differs: " << line << "\n";
+    std::cerr << "reftrack: " << report->difference_count << " rollup cells differ from a rebuild (" << counts
+              << "); run `reftrack rollups rebuild` to replace them\n";
+    return 1;
 }
 
 int RunKeysCreate(const ConfigSources& sources, const std::string& scope_text, const std::string& name) {

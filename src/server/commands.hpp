@@ -18,6 +18,10 @@ int RunMigrate(const ConfigSources& sources);
 // event on stderr and exits 1.
 int RunVerify(const ConfigSources& sources);
 
+// `reftrack rollups rebuild [--check]`: recomputes the report rollups from raw rows, or (check) compares
+// them with the maintained ones; with check, exit 1 when any cell differs (the first few are listed).
+int RunRollupsRebuild(const ConfigSources& sources, bool check);
+
 // Prints the new key alone on the last line of stdout.
 int RunKeysCreate(const ConfigSources& sources, const std::string& scope, const std::string& name);
 
