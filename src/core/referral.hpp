@@ -33,11 +33,11 @@ struct Referral {
     PartnerId partner_id;
     CustomerId customer_id;
     ReferralSource source = ReferralSource::kApi;
-    std::string click_id;              // when it came from a click
-    std::string coupon_code;           // when it came from a coupon
-    std::string stage;                 // key of the current stage
-    std::vector<StageChange> history;  // every move, oldest first, starting with the entry
-    std::optional<Money> value;        // a deal's value
+    std::string click_id;                   // when it came from a click
+    std::string coupon_code;                // when it came from a coupon
+    std::string stage;                      // key of the current stage
+    std::vector<StageChange> history;       // every move, oldest first, starting with the entry
+    std::optional<Money> value;             // a deal's value
     std::optional<TimePoint> converted_at;  // occurred_at of its first sale; absent until then
     TimePoint created_at;
     TimePoint updated_at;

@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "http/routes_funnel.hpp"
 #include "http/routes_ops.hpp"
+#include "http/routes_reports.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
 #include "jobs/readiness.hpp"
@@ -108,6 +109,8 @@ int RunServe(const ConfigSources& sources, bool demo) {
                                s.keys(),    s.deps(),      s.vault()};
     http::AddFunnelRoutes(router, funnel);
     http::AddEventRoutes(router, funnel);
+    http::ReportContext reports{s.reports(), s.keys()};
+    http::AddReportRoutes(router, reports);
     http::AddOpsRoutes(router, {[&readiness] { return readiness.ready(); }, [&metrics] { return metrics.Render(); }});
     Tracking tracking(**services, metrics, *config);
     tracking.AddRoutes(router);

@@ -14,7 +14,8 @@ Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::S
       coupons_(deps()),
       referrals_(deps(), *vault_),
       conversions_(deps(), *vault_),
-      idempotency_(deps()) {}
+      idempotency_(deps()),
+      reports_(deps()) {}
 
 core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));

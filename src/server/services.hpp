@@ -12,6 +12,7 @@
 #include "app/partner_service.hpp"
 #include "app/program_service.hpp"
 #include "app/referral_service.hpp"
+#include "app/report_service.hpp"
 #include "ports/sodium_vault.hpp"
 #include "ports/store.hpp"
 #include "ports/system.hpp"
@@ -39,6 +40,7 @@ class Services {
     app::ReferralService& referrals() { return referrals_; }
     app::ConversionService& conversions() { return conversions_; }
     app::IdempotencyKeys& idempotency() { return idempotency_; }
+    app::ReportService& reports() { return reports_; }
 
   private:
     Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault);
@@ -57,6 +59,7 @@ class Services {
     app::ReferralService referrals_;
     app::ConversionService conversions_;
     app::IdempotencyKeys idempotency_;
+    app::ReportService reports_;
 };
 
 }  // namespace rt::server
