@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "app/key_service.hpp"
 #include "app/link_service.hpp"
 #include "app/partner_service.hpp"
 #include "app/program_service.hpp"
+#include "http/api_support.hpp"
 #include "http/router.hpp"
 
 namespace rt::http {
@@ -15,7 +15,7 @@ struct ApiContext {
     app::ProgramService& programs;
     app::PartnerService& partners;
     app::LinkService& links;
-    app::KeyService& keys;
+    Authenticator keys;           // API keys, and session cookies when it has a SessionService
     std::string public_base_url;  // where /r/{code} is served, without a trailing slash
 };
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/text.hpp"
+#include "core/user.hpp"
 #include "http/problem.hpp"
 
 namespace rt::http {
@@ -60,17 +61,56 @@ Response ErrorResponseLogged(const core::Error& error, const Request& request) {
     return ErrorResponse(error);
 }
 
-BlockingHandler Authed(app::KeyService& keys, AuthedHandler handler) {
-    return [&keys, handler = std::move(handler)](const Request& request, const PathParams& params) {
-        const auto header = request.HeaderValue("authorization");
-        constexpr std::string_view kBearer = "bearer ";
-        if (!header || header->size() <= kBearer.size() ||
-            core::ToLower(header->substr(0, kBearer.size())) != kBearer) {
-            return ErrorResponse(core::Error::Unauthenticated("send an API key as Authorization: Bearer <key>"));
+std::string SessionCookieName(bool secure) { return secure ? "__Host-rt_session" : "rt_session"; }
+
+std::optional<std::string> FindCookie(const Request& request, std::string_view name) {
+    for (const auto& header : request.headers) {
+        if (header.name != "cookie") continue;
+        std::string_view rest = header.value;
+        while (!rest.empty()) {
+            const auto end = rest.find(';');
+            const std::string pair = core::Trim(rest.substr(0, end));
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+            const auto eq = pair.find('=');
+            if (eq == std::string::npos || std::string_view(pair).substr(0, eq) != name) continue;
+            std::string value = pair.substr(eq + 1);
+            if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+                value = value.substr(1, value.size() - 2);
+            return value;
         }
-        auto principal = keys.Authenticate(core::Trim(header->substr(kBearer.size())));
-        if (!principal) return ErrorResponseLogged(principal.error(), request);
-        return handler(request, params, *principal);
+    }
+    return std::nullopt;
+}
+
+core::Result<void> CheckCsrf(const Request& request, const core::Session& session) {
+    if (request.method == Method::kGet || request.method == Method::kHead) return {};
+    const auto sent = request.HeaderValue("x-csrf-token");
+    if (sent && core::ConstantTimeEquals(*sent, session.csrf_token)) return {};
+    return core::Fail(core::Error::Forbidden(
+        "a request authenticated by the session cookie must send the session's csrf_token in X-CSRF-Token"));
+}
+
+BlockingHandler Authed(Authenticator auth, AuthedHandler handler) {
+    return [auth = std::move(auth), handler = std::move(handler)](const Request& request, const PathParams& params) {
+        if (const auto header = request.HeaderValue("authorization")) {
+            constexpr std::string_view kBearer = "bearer ";
+            if (header->size() <= kBearer.size() || core::ToLower(header->substr(0, kBearer.size())) != kBearer) {
+                return ErrorResponse(core::Error::Unauthenticated("send an API key as Authorization: Bearer <key>"));
+            }
+            auto principal = auth.keys->Authenticate(core::Trim(header->substr(kBearer.size())));
+            if (!principal) return ErrorResponseLogged(principal.error(), request);
+            return handler(request, params, *principal);
+        }
+        if (auth.sessions != nullptr) {
+            if (const auto token = FindCookie(request, auth.cookie_name)) {
+                auto current = auth.sessions->Authenticate(*token);
+                if (!current) return ErrorResponseLogged(current.error(), request);
+                if (auto ok = CheckCsrf(request, current->session); !ok) return ErrorResponse(ok.error());
+                return handler(request, params, current->principal);
+            }
+        }
+        return ErrorResponse(
+            core::Error::Unauthenticated("send an API key as Authorization: Bearer <key>, or log in for a session"));
     };
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/key_service.hpp"
 #include "app/principal.hpp"
+#include "app/session_service.hpp"
 #include "core/page.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -28,9 +29,36 @@ std::optional<std::string> QueryValue(const Request& request, std::string_view n
 
 using AuthedHandler = std::function<Response(const Request&, const PathParams&, const app::Principal&)>;
 
-// Wraps a handler with bearer-token authentication: 401 problem (with WWW-Authenticate) when the
-// Authorization header is missing, not a Bearer token, or the key is unknown.
-BlockingHandler Authed(app::KeyService& keys, AuthedHandler handler);
+// How the /api/v1 routes authenticate a request: an API key as a bearer token, else (when `sessions` is set)
+// the session cookie of a logged-in user. A plain value of pointers, copied into each route's handler; the
+// services outlive the router. Converts implicitly from a KeyService: bearer keys only (tests, tools).
+struct Authenticator {
+    Authenticator(app::KeyService& key_service) : keys(&key_service) {}
+    Authenticator(app::KeyService& key_service, app::SessionService& session_service, std::string session_cookie)
+        : keys(&key_service), sessions(&session_service), cookie_name(std::move(session_cookie)) {}
+
+    app::KeyService* keys;
+    app::SessionService* sessions = nullptr;
+    std::string cookie_name;  // SessionCookieName(secure)
+};
+
+// The session cookie's name: "__Host-rt_session" when cookies are Secure (the public URL is https), else
+// "rt_session".
+std::string SessionCookieName(bool secure);
+
+// The value of the first cookie named `name` in the request's Cookie headers; nullopt when none.
+std::optional<std::string> FindCookie(const Request& request, std::string_view name);
+
+// Wraps a handler with authentication. An Authorization header wins: it must be a valid bearer API key, else
+// 401 problem (with WWW-Authenticate). Without one, a valid session cookie authenticates as its user
+// (app::CurrentSession::principal); a request so authenticated with a method other than GET and HEAD must
+// carry the session's CSRF token in X-CSRF-Token, else 403 problem. No credentials, or a session that is
+// unknown, expired or logged out: 401.
+BlockingHandler Authed(Authenticator auth, AuthedHandler handler);
+
+// kForbidden unless `request` (authenticated by `session`) is safe (GET, HEAD) or carries the session's CSRF
+// token in X-CSRF-Token, compared in constant time.
+core::Result<void> CheckCsrf(const Request& request, const core::Session& session);
 
 // The problem response for an error; internal errors are logged with the route's path first.
 Response ErrorResponseLogged(const core::Error& error, const Request& request);

@@ -4,8 +4,8 @@
 #include "app/coupon_service.hpp"
 #include "app/event_log.hpp"
 #include "app/idempotency.hpp"
-#include "app/key_service.hpp"
 #include "app/referral_service.hpp"
+#include "http/api_support.hpp"
 #include "http/router.hpp"
 #include "ports/vault.hpp"
 
@@ -17,8 +17,8 @@ struct FunnelContext {
     app::ReferralService& referrals;
     app::ConversionService& conversions;
     app::IdempotencyKeys& idempotency;
-    app::KeyService& keys;
-    app::Deps deps;  // the ledger reads and SHA-256 of request bodies
+    Authenticator keys;  // API keys, and session cookies when it has a SessionService
+    app::Deps deps;      // the ledger reads and SHA-256 of request bodies
     ports::Vault& vault;
 };
 

@@ -3,8 +3,8 @@
 #include <optional>
 #include <string_view>
 
-#include "app/key_service.hpp"
 #include "app/report_service.hpp"
+#include "http/api_support.hpp"
 #include "http/router.hpp"
 
 namespace rt::http {
@@ -12,7 +12,7 @@ namespace rt::http {
 // What the report routes call; owned by the composition root.
 struct ReportContext {
     app::ReportService& reports;
-    app::KeyService& keys;
+    Authenticator keys;  // API keys, and session cookies when it has a SessionService
 };
 
 // GET /api/v1/reports/{summary,timeseries,funnel,cohorts}: the query parameters are the fields of

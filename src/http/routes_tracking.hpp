@@ -1,7 +1,7 @@
 #pragma once
 
-#include "app/key_service.hpp"
 #include "app/redirect_service.hpp"
+#include "http/api_support.hpp"
 #include "http/router.hpp"
 
 namespace rt::http {
@@ -9,7 +9,7 @@ namespace rt::http {
 // What the tracking routes need; owned by the composition root.
 struct TrackingContext {
     app::RedirectService& redirect;
-    app::KeyService& keys;
+    Authenticator keys;  // API keys, and session cookies when it has a SessionService
     // True when the public URL is https: the visitor cookie is then always Secure (a TLS proxy in front
     // of reftrack makes requests arrive as plain HTTP).
     bool secure_cookies = false;

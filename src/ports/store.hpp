@@ -20,6 +20,7 @@
 #include "core/program.hpp"
 #include "core/referral.hpp"
 #include "core/rollup.hpp"
+#include "core/user.hpp"
 
 namespace rt::ports {
 
@@ -181,6 +182,41 @@ class StoreTx {
                                          const std::function<Result<void>(const core::Referral&)>& fn) = 0;
     virtual Result<void> ForEachConversion(const core::ProgramId& program_id,
                                            const std::function<Result<void>(const core::Conversion&)>& fn) = 0;
+
+    // ---- Users, invites and sessions: the people who log in (core/user.hpp) ----
+    // Installation-wide, not per program: an admin user belongs to no program. Invites and sessions are found
+    // by the SHA-256 of their token (core::HashToken); the tokens themselves are never stored.
+
+    // kConflict when the id or the (lower-case) email is taken; kNotFound when a partner user's partner does
+    // not exist.
+    virtual Result<void> InsertUser(const core::User& user) = 0;
+    virtual Result<core::User> GetUser(const core::UserId& id) = 0;
+    // nullopt when no user has this email (lower-case, as stored).
+    virtual Result<std::optional<core::User>> FindUserByEmail(std::string_view email) = 0;
+    // Replaces password_hash, status and updated_at; id, email, role, partner_id and created_at never change.
+    // kNotFound when the id is unknown.
+    virtual Result<void> UpdateUser(const core::User& user) = 0;
+    // Every user, newest first.
+    virtual Result<core::Page<core::User>> ListUsers(const core::PageRequest& page) = 0;
+
+    // kConflict when the token hash exists; kNotFound when the user does not.
+    virtual Result<void> InsertInvite(const core::Invite& invite) = 0;
+    // The invite whatever its state (used, expired); nullopt when none has this hash.
+    virtual Result<std::optional<core::Invite>> FindInvite(std::string_view token_hash) = 0;
+    // Sets used_at. kNotFound when unknown; kConflict when already used (a second use loses a race).
+    virtual Result<void> MarkInviteUsed(std::string_view token_hash, core::TimePoint at) = 0;
+
+    // kConflict when the token hash exists; kNotFound when the user does not.
+    virtual Result<void> InsertSession(const core::Session& session) = 0;
+    // The session whatever its expiry; nullopt when none has this hash.
+    virtual Result<std::optional<core::Session>> FindSession(std::string_view token_hash) = 0;
+    // Sets last_seen_at. kNotFound when the session is gone (logged out meanwhile).
+    virtual Result<void> TouchSession(std::string_view token_hash, core::TimePoint last_seen_at) = 0;
+    // Deletes the session; no error when there is none.
+    virtual Result<void> DeleteSession(std::string_view token_hash) = 0;
+    // Deletes every session with expires_at <= now or last_seen_at + idle_ms <= now (core::IsExpired); returns
+    // how many.
+    virtual Result<int> DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) = 0;
 };
 
 enum class TxMode { kRead, kWrite };

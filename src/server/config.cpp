@@ -148,6 +148,11 @@ core::Result<void> Apply(const std::string& name, const RawValue& raw, Config& c
     if (name == "header_timeout_ms") return ms(c.header_timeout);
     if (name == "idle_timeout_ms") return ms(c.idle_timeout);
     if (name == "shutdown_grace_ms") return ms(c.shutdown_grace);
+    if (name == "session_idle_seconds") {
+        if (auto ok = ApplyInt(name, raw, 1, 7 * 24 * 60 * 60, n); !ok) return ok;
+        c.session_idle = std::chrono::seconds(n);
+        return {};
+    }
     return core::Fail(core::Error::Invalid(name, "unknown setting " + name));
 }
 
@@ -163,9 +168,19 @@ std::string DefaultKeyFile(const std::string& db) {
 
 const std::vector<std::string>& SettingNames() {
     static const std::vector<std::string> kNames{
-        "listen",           "db",         "public_url",       "log_level",         "key_file",
-        "workers",          "io_threads", "body_limit_bytes", "header_timeout_ms", "idle_timeout_ms",
-        "shutdown_grace_ms"};
+        "listen",
+        "db",
+        "public_url",
+        "log_level",
+        "key_file",
+        "workers",
+        "io_threads",
+        "body_limit_bytes",
+        "header_timeout_ms",
+        "idle_timeout_ms",
+        "shutdown_grace_ms",
+        "session_idle_seconds",
+    };
     return kNames;
 }
 

@@ -28,6 +28,9 @@ struct Config {
     std::chrono::milliseconds header_timeout{10'000};  // header_timeout_ms: to receive a request head
     std::chrono::milliseconds idle_timeout{60'000};    // idle_timeout_ms: keep-alive without a request
     std::chrono::milliseconds shutdown_grace{10'000};  // shutdown_grace_ms: in-flight work on SIGTERM
+    // session_idle_seconds: a login session unused this long ends (1 s to 7 days; sessions end after 7 days
+    // anyway). Shorter is safer on shared computers, longer spares people logging in again.
+    std::chrono::seconds session_idle{43'200};
 };
 
 // Where raw setting values come from, lowest precedence first: defaults, the TOML file, REFTRACK_*

@@ -40,7 +40,7 @@ Tracking::Tracking(Services& services, http::Metrics& metrics, const Config& con
           },
           MetricsObserver(metrics)),
       redirect_(services.deps(), services.vault(), directory_, writer_),
-      routes_{redirect_, services.keys(), config.public_url.starts_with("https://")} {
+      routes_{redirect_, services.auth(), config.public_url.starts_with("https://")} {
     services.links().SetChangeListener([this](const core::Link& link) { directory_.OnLinkChanged(link); });
     services.programs().SetChangeListener([this](const core::Program& p) { directory_.OnProgramChanged(p); });
     metrics.SetGaugeFunction(kQueueGauge, kQueueGaugeHelp,

@@ -61,6 +61,19 @@ inline constexpr std::string_view kCommissionOwnersMissing =
 
 inline constexpr std::string_view kIdempotencyKeyTaken = "this idempotency key was already used";
 
+// Users, invites and sessions.
+inline constexpr std::string_view kUserIdTaken = "a user with this id already exists";
+inline constexpr std::string_view kUserEmailTaken = "a user with this email already exists";
+inline constexpr std::string_view kUserPartnerMissing = "the user's partner does not exist";
+inline constexpr std::string_view kUserNotFound = "user not found";
+inline constexpr std::string_view kInviteTaken = "an invite with this token already exists";
+inline constexpr std::string_view kInviteUserMissing = "the invite's user does not exist";
+inline constexpr std::string_view kInviteNotFound = "invite not found";
+inline constexpr std::string_view kInviteUsed = "the invite was already used";
+inline constexpr std::string_view kSessionTaken = "a session with this token already exists";
+inline constexpr std::string_view kSessionUserMissing = "the session's user does not exist";
+inline constexpr std::string_view kSessionNotFound = "session not found";
+
 inline constexpr std::string_view kReadOnlyTransaction = "a read transaction cannot write";
 
 // The page size a backend uses: the requested limit clamped to 1..PageRequest::kMaxLimit (the caller

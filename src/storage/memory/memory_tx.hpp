@@ -49,6 +49,12 @@ struct MemoryStore::Tables {
     // Report rollups (memory_rollups.cpp), in key order: a program's cells are one range of each map.
     std::map<core::RollupKey, core::RollupCell> rollup_cells;
     std::map<core::FunnelKey, core::FunnelCell> funnel_cells;
+
+    // Users, invites and sessions (memory_users.cpp); invites and sessions by token hash.
+    std::map<core::UserId, core::User> users;
+    std::map<std::string, core::UserId, std::less<>> user_emails;
+    std::map<std::string, core::Invite, std::less<>> invites;
+    std::map<std::string, core::Session, std::less<>> sessions;
 };
 
 // One transaction over the memory store's tables. Not thread-safe: the store holds its lock around it.
@@ -146,6 +152,20 @@ class MemoryTx final : public ports::StoreTx {
                                  const std::function<Result<void>(const core::Referral&)>& fn) override;
     Result<void> ForEachConversion(const core::ProgramId& program_id,
                                    const std::function<Result<void>(const core::Conversion&)>& fn) override;
+
+    Result<void> InsertUser(const core::User& user) override;  // memory_users.cpp
+    Result<core::User> GetUser(const core::UserId& id) override;
+    Result<std::optional<core::User>> FindUserByEmail(std::string_view email) override;
+    Result<void> UpdateUser(const core::User& user) override;
+    Result<core::Page<core::User>> ListUsers(const core::PageRequest& page) override;
+    Result<void> InsertInvite(const core::Invite& invite) override;
+    Result<std::optional<core::Invite>> FindInvite(std::string_view token_hash) override;
+    Result<void> MarkInviteUsed(std::string_view token_hash, core::TimePoint at) override;
+    Result<void> InsertSession(const core::Session& session) override;
+    Result<std::optional<core::Session>> FindSession(std::string_view token_hash) override;
+    Result<void> TouchSession(std::string_view token_hash, core::TimePoint last_seen_at) override;
+    Result<void> DeleteSession(std::string_view token_hash) override;
+    Result<int> DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) override;
 
   private:
     // The tables to write, or kInternal in a read transaction.

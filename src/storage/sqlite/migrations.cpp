@@ -286,8 +286,47 @@ CREATE TABLE funnel_cells (
 CREATE INDEX funnel_cells_version ON funnel_cells (program_id, version);
 )sql";
 
+// The people who log in (core/user.hpp): users, the one-time invites that set their password, and their
+// sessions. Installation-wide, like api_keys: an admin user belongs to no program, so these tables have no
+// program_id (on a Citus cluster they are reference tables, not distributed). Emails are stored lower-case
+// and are unique in the installation. A partner user names its partner; an admin user names none. Invites and
+// sessions are keyed by the SHA-256 (hex) of their token: the tokens themselves, like passwords, are never
+// stored. password_hash is '' until a password is set. Sessions are few and short-lived (one per logged-in
+// browser), so deleting the expired ones scans the table rather than keeping an index on two expiries.
+// used_at is NULL while an invite is unused.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'partner')),
+    partner_id TEXT REFERENCES partners (id),
+    password_hash TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    CHECK ((role = 'partner') = (partner_id IS NOT NULL))
+) STRICT;
+
+CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

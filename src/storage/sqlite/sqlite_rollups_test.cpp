@@ -132,7 +132,7 @@ TEST_F(SqliteRollupsTest, DatabaseOfVersion4UpgradesKeepingItsRows) {
     ASSERT_NE(store, nullptr);
     auto version = store->SchemaVersion();
     ASSERT_TRUE(version);
-    EXPECT_EQ(*version, 5);
+    EXPECT_EQ(*version, LatestSchemaVersion());
 
     auto referral =
         ReadBack(*store, [](ports::StoreTx& tx) { return tx.GetReferral(core::ReferralId::FromTrusted("ref_r")); });

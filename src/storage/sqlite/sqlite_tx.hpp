@@ -110,6 +110,21 @@ class SqliteTx final : public ports::StoreTx {
     Result<void> ForEachConversion(const core::ProgramId& program_id,
                                    const std::function<Result<void>(const core::Conversion&)>& fn) override;
 
+    // sqlite_users.cpp: users, invites and sessions.
+    Result<void> InsertUser(const core::User& user) override;
+    Result<core::User> GetUser(const core::UserId& id) override;
+    Result<std::optional<core::User>> FindUserByEmail(std::string_view email) override;
+    Result<void> UpdateUser(const core::User& user) override;
+    Result<core::Page<core::User>> ListUsers(const core::PageRequest& page) override;
+    Result<void> InsertInvite(const core::Invite& invite) override;
+    Result<std::optional<core::Invite>> FindInvite(std::string_view token_hash) override;
+    Result<void> MarkInviteUsed(std::string_view token_hash, core::TimePoint at) override;
+    Result<void> InsertSession(const core::Session& session) override;
+    Result<std::optional<core::Session>> FindSession(std::string_view token_hash) override;
+    Result<void> TouchSession(std::string_view token_hash, core::TimePoint last_seen_at) override;
+    Result<void> DeleteSession(std::string_view token_hash) override;
+    Result<int> DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) override;
+
   private:
     // Runs a write that binds with `bind` and must change one row: kNotFound (`not_found`) when it changes none.
     template <class Bind>
