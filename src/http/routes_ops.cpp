@@ -11,20 +11,6 @@ extern const char kOpenApiDocument[];
 
 namespace {
 
-constexpr std::string_view kIndexPage = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>reftrack</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">
-<h1>reftrack is running</h1>
-<p>The HTTP API is at <code>/api/v1</code>; authenticate with <code>Authorization: Bearer &lt;api key&gt;</code>.</p>
-<ul>
-<li><a href="/api/openapi.json">OpenAPI document</a></li>
-<li><a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>, <a href="/metrics">/metrics</a></li>
-</ul>
-<p>The dashboard and partner portal are not part of this version yet.</p>
-</body></html>
-)";
-
 Response Text(int status, std::string content_type, std::string body) {
     Response res;
     res.status = status;
@@ -52,9 +38,6 @@ void AddOpsRoutes(Router& router, OpsContext ops) {
     });
     router.Add(Method::kGet, "/api/openapi.json", [](const Request&, const PathParams&) {
         return Text(200, "application/json", std::string(OpenApiDocument()));
-    });
-    router.Add(Method::kGet, "/", [](const Request&, const PathParams&) {
-        return Text(200, "text/html; charset=utf-8", std::string(kIndexPage));
     });
 }
 

@@ -13,7 +13,7 @@ struct OpsContext {
     std::function<std::string()> metrics_text;  // /metrics: Prometheus text exposition
 };
 
-// GET /healthz, /readyz, /metrics, /api/openapi.json and the index page at /.
+// GET /healthz, /readyz, /metrics and /api/openapi.json. (GET / is the web app: routes_web.hpp.)
 void AddOpsRoutes(Router& router, OpsContext ops);
 
 // The OpenAPI 3.1 document (docs/openapi.json, embedded at build time).
