@@ -24,7 +24,8 @@ core::Result<std::unique_ptr<ports::Store>> OpenStore(std::string_view url, cons
         return core::Fail(core::Error::Unavailable("the PostgreSQL backend is not built yet"));
     }
     if (!url.starts_with(kSqliteScheme) || url.size() == kSqliteScheme.size()) return core::Fail(BadUrl());
-    auto store = sqlite::SqliteStore::Open(std::string(url.substr(kSqliteScheme.size())), options.read_connections);
+    auto store = sqlite::SqliteStore::Open(std::string(url.substr(kSqliteScheme.size())), options.read_connections,
+                                           options.bulk_load);
     if (!store) return core::Fail(store.error());
     return std::unique_ptr<ports::Store>(std::move(*store));
 }

@@ -12,6 +12,10 @@ struct StoreOptions {
     // SQLite: reader connections, so up to this many read transactions run at once (each holds an open
     // file and its page cache, ~2 MB at most). At least 1. Ignored by the memory store.
     int read_connections = 4;
+    // SQLite: synchronous=OFF and a 1 GiB page cache on the writer, for generating demo data only
+    // (`reftrack demo`): commits no longer wait for the disk, so a crash of the machine may lose the last
+    // transactions or corrupt the file. Never for serving. Ignored by the memory store.
+    bool bulk_load = false;
 };
 
 // Opens the store that `url` names (the `db` setting):

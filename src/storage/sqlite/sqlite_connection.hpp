@@ -72,7 +72,10 @@ class Connection {
     // Opens the file at `path`, creating it when missing, and applies the settings every connection
     // needs: busy_timeout, synchronous=FULL (a commit survives power loss), foreign_keys=ON; the writer
     // also puts the file in WAL mode. On failure kUnavailable with a one-line message naming the path.
-    static Result<std::unique_ptr<Connection>> Open(const std::string& path, ConnectionRole role);
+    // `bulk_load`: synchronous=OFF instead and a 1 GiB page cache, for generating demo data only (a crash of
+    // the machine may lose the last transactions or corrupt the file).
+    static Result<std::unique_ptr<Connection>> Open(const std::string& path, ConnectionRole role,
+                                                    bool bulk_load = false);
 
     // The statement for `sql`, prepared on first use (SQLITE_PREPARE_PERSISTENT) and kept for the life
     // of the connection.

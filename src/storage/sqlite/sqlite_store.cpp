@@ -21,7 +21,8 @@ Result<void> RunTransaction(Connection& conn, std::string_view begin_sql, bool w
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path, int read_connections) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path, int read_connections,
+                                                       bool bulk_load) {
     std::error_code ec;
     const auto absolute = std::filesystem::absolute(path, ec);
     if (ec)
@@ -34,7 +35,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
                                                        ": cannot create its directory: " + ec.message()));
         }
     }
-    auto writer = Connection::Open(absolute.string(), ConnectionRole::kWriter);
+    auto writer = Connection::Open(absolute.string(), ConnectionRole::kWriter, bulk_load);
     if (!writer) return core::Fail(writer.error());
     std::vector<std::unique_ptr<Connection>> readers;
     for (int i = 0; i < std::max(read_connections, 1); ++i) {

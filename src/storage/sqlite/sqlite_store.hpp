@@ -19,8 +19,10 @@ class SqliteStore final : public ports::Store {
   public:
     // Opens (creating when missing, with its parent directory) the database at `path`, with one writer
     // and `read_connections` (at least 1) readers. Does not migrate. On failure kUnavailable with a
-    // one-line message naming the path.
-    static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& path, int read_connections);
+    // one-line message naming the path. `bulk_load`: the writer commits with synchronous=OFF (see
+    // storage::StoreOptions::bulk_load).
+    static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& path, int read_connections,
+                                                     bool bulk_load = false);
 
     Result<void> Transact(ports::TxMode mode, const std::function<Result<void>(ports::StoreTx&)>& body) override;
     Result<int> Migrate() override;
