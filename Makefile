@@ -4,7 +4,7 @@ DB          ?= sqlite://./var/reftrack.db
 LISTEN      ?= 127.0.0.1:8080
 JOBS        ?= 2
 
-.PHONY: all bootstrap configure build run test bench format clean
+.PHONY: all bootstrap configure build run test bench screenshots format clean
 
 all: build
 
@@ -27,9 +27,14 @@ run: build
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Benchmarks (filled by later work; see docs/benchmarks.md).
+# Micro-benchmarks, then the redirect beside nginx and conversion ingest beside SQLite's durable INSERT
+# rate, in one run of a few minutes (docs/benchmarks.md). Installs wrk, nginx and sqlite3 when missing.
 bench: build
-	@scripts/bench
+	@BUILD_DIR=$(BUILD_DIR) scripts/bench
+
+# Re-takes docs/screenshots/*.png (the README shows them) by running the browser tests.
+screenshots: build
+	@RT_SCREENSHOTS=$(CURDIR)/docs/screenshots tests/web/run_web_tests.sh $(BUILD_DIR)/reftrack
 
 format:
 	@find src tests bench \( -name "*.cpp" -o -name "*.hpp" \) | xargs clang-format -i

@@ -27,6 +27,8 @@
 #include "app/redirect_service.hpp"
 #include "app/referral_service.hpp"
 #include "app/report_service.hpp"
+#include "app/session_service.hpp"
+#include "app/user_service.hpp"
 #include "core/api_key.hpp"
 #include "core/click.hpp"
 #include "http/api_routes.hpp"
@@ -35,6 +37,8 @@
 #include "http/routes_ops.hpp"
 #include "http/routes_reports.hpp"
 #include "http/routes_tracking.hpp"
+#include "http/routes_users.hpp"
+#include "http/routes_web.hpp"
 #include "http/worker_pool.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
@@ -311,7 +315,13 @@ class OpenApiTest : public ::testing::Test {
         reports_ = std::make_unique<app::ReportService>(deps);
         report_ctx_ = std::make_unique<ReportContext>(ReportContext{*reports_, *keys_});
         AddReportRoutes(*router_, *report_ctx_);
+        users_ = std::make_unique<app::UserService>(deps, hasher_);
+        sessions_ = std::make_unique<app::SessionService>(deps, hasher_);
+        users_ctx_ = std::make_unique<UsersContext>(UsersContext{
+            *users_, *sessions_, {*keys_, *sessions_, SessionCookieName(false)}, "http://127.0.0.1:8080", false});
+        AddUserRoutes(*router_, *users_ctx_);
         AddOpsRoutes(*router_, {[this] { return ready_.load(); }, [] { return std::string("# no metrics yet\n"); }});
+        AddWebRoutes(*router_);
         links_->SetChangeListener([this](const core::Link& l) { directory_.OnLinkChanged(l); });
         programs_->SetChangeListener([this](const core::Program& p) { directory_.OnProgramChanged(p); });
         writer_ = std::make_unique<app::ClickWriter>(*store_);
@@ -418,6 +428,9 @@ class OpenApiTest : public ::testing::Test {
     std::unique_ptr<FunnelContext> funnel_;
     std::unique_ptr<app::ReportService> reports_;
     std::unique_ptr<ReportContext> report_ctx_;
+    std::unique_ptr<app::UserService> users_;
+    std::unique_ptr<app::SessionService> sessions_;
+    std::unique_ptr<UsersContext> users_ctx_;
     app::LinkDirectory directory_;
     std::unique_ptr<app::ClickWriter> writer_;
     std::unique_ptr<app::RedirectService> redirect_;
@@ -518,6 +531,11 @@ TEST_F(OpenApiTest, AnswersMatchTheDocument) {
     CallDocumented(Method::kGet, "/metrics", 200, "", "", "");
     CallDocumented(Method::kGet, "/api/openapi.json", 200, "", "", "");
     CallDocumented(Method::kGet, "/", 200, "", "", "");
+    for (const auto& asset : WebAssets()) {
+        if (!asset.path.starts_with("assets/")) continue;
+        CallDocumented(Method::kGet, "/" + std::string(asset.path), 200, "", "", "");
+    }
+    CallDocumented(Method::kGet, "/assets/nope.js", 404, "", "", "");
 }
 
 // Coupons, referrals, conversions and the ledger answer as documented, for each kind of key, including the
@@ -713,6 +731,80 @@ TEST_F(OpenApiTest, TrackingAnswersMatchTheDocument) {
     CallDocumented(Method::kGet, "/r/ada-spring", 404, "", "", "");
 }
 
+// Sessions, users and invites answer as documented: login and its cookie, the current session, logout with
+// its CSRF token, creating and listing users as an admin (and not as a partner), accepting an invite, and the
+// login rate limit.
+TEST_F(OpenApiTest, UserAnswersMatchTheDocument) {
+    const Json program =
+        CallDocumented(Method::kPost, "/api/v1/programs", 201,
+                       R"({"name": "Acme", "currency": "EUR", "destination_domains": ["acme.example"]})");
+    const Json partner = CallDocumented(
+        Method::kPost, "/api/v1/partners", 201,
+        Json{{"program_id", program.value("id", "")}, {"name", "Ada"}, {"email", "ada@partners.example"}}.dump());
+    const std::string json = "application/json";
+
+    const Json boss =
+        CallDocumented(Method::kPost, "/api/v1/users", 201, R"({"email": "boss@acme.example", "role": "admin"})");
+    EXPECT_EQ(boss["user"].value("partner_id", Json("-")), Json(nullptr));
+    CallDocumented(Method::kPost, "/api/v1/users", 409, R"({"email": "BOSS@acme.example", "role": "admin"})");
+    CallDocumented(Method::kPost, "/api/v1/users", 422, R"({"email": "ada@partners.example", "role": "partner"})");
+    CallDocumented(Method::kPost, "/api/v1/users", 401, R"({"email": "x@acme.example", "role": "admin"})", json, "");
+    const Json ada = CallDocumented(
+        Method::kPost, "/api/v1/users", 201,
+        Json{{"email", "ada@partners.example"}, {"role", "partner"}, {"partner_id", partner.value("id", "")}}.dump());
+    CallDocumented(Method::kGet, "/api/v1/users?limit=1", 200);
+    CallDocumented(Method::kGet, "/api/v1/users?limit=0", 422);
+
+    const std::string invite_url = ada.value("invite_url", "");
+    ASSERT_TRUE(invite_url.starts_with("http://127.0.0.1:8080/invite/")) << invite_url;
+    const std::string accept = "/api/v1/invites/" + invite_url.substr(invite_url.rfind('/') + 1) + "/accept";
+    CallDocumented(Method::kPost, "/api/v1/invites/nope/accept", 404, R"({"password": "long enough password"})", json,
+                   "");
+    CallDocumented(Method::kPost, accept, 422, R"({"password": "short"})", json, "");
+    const Response accepted = Call(Method::kPost, accept, R"({"password": "long enough password"})", json, "");
+    EXPECT_EQ(accepted.status, 200) << accepted.body;
+    EXPECT_EQ(ExpectDocumented(Method::kPost, accepted)["user"].value("password_set", false), true);
+    EXPECT_TRUE(HeaderOf(accepted, "set-cookie").starts_with("rt_session=")) << HeaderOf(accepted, "set-cookie");
+    CallDocumented(Method::kPost, accept, 404, R"({"password": "long enough password"})", json, "");
+
+    const Response login = Call(Method::kPost, "/api/v1/session",
+                                R"({"email": "ada@partners.example", "password": "long enough password"})", json, "");
+    EXPECT_EQ(login.status, 200) << login.body;
+    const Json session = ExpectDocumented(Method::kPost, login);
+    const auto& documented = doc_.at("paths").at("/api/v1/session").at("post").at("responses").at("200");
+    for (const auto& [name, header] : documented.at("headers").items()) {
+        EXPECT_FALSE(HeaderOf(login, Lower(name)).empty()) << "the 200 lacks its documented header " << name;
+    }
+    const std::string set_cookie = HeaderOf(login, "set-cookie");
+    const Header cookie{"cookie", set_cookie.substr(0, set_cookie.find(';'))};
+    const Header csrf{"x-csrf-token", session.value("csrf_token", "")};
+    CallDocumented(Method::kPost, "/api/v1/session", 422, R"({"email": "ada@partners.example"})", json, "");
+    CallDocumented(Method::kPost, "/api/v1/session", 415, R"({"email": "a", "password": "b"})", "text/plain", "");
+    CallDocumented(Method::kPost, "/api/v1/session", 400, "{", json, "");
+
+    ExpectDocumented(Method::kGet, Call(Method::kGet, "/api/v1/session", "", "", "", {cookie}));
+    CallDocumented(Method::kGet, "/api/v1/session", 401, "", "", "");
+    EXPECT_EQ(Call(Method::kGet, "/api/v1/users", "", "", "", {cookie}).status, 403);
+    ExpectDocumented(Method::kGet, Call(Method::kGet, "/api/v1/users", "", "", "", {cookie}));
+    ExpectDocumented(Method::kDelete, Call(Method::kDelete, "/api/v1/session", "", "", "", {cookie}));
+    const Response out = Call(Method::kDelete, "/api/v1/session", "", "", "", {cookie, csrf});
+    EXPECT_EQ(out.status, 204) << out.body;
+    EXPECT_TRUE(HeaderOf(out, "set-cookie").ends_with("Max-Age=0")) << HeaderOf(out, "set-cookie");
+    const Response again = Call(Method::kDelete, "/api/v1/session", "", "", "", {cookie, csrf});
+    EXPECT_EQ(again.status, 401);
+    ExpectDocumented(Method::kDelete, again);
+
+    for (int i = 0; i < 5; ++i) {
+        CallDocumented(Method::kPost, "/api/v1/session", 401, R"({"email": "boss@acme.example", "password": "wrong"})",
+                       json, "");
+    }
+    const Response limited =
+        Call(Method::kPost, "/api/v1/session", R"({"email": "boss@acme.example", "password": "wrong"})", json, "");
+    EXPECT_EQ(limited.status, 429) << limited.body;
+    EXPECT_FALSE(HeaderOf(limited, "retry-after").empty());
+    ExpectDocumented(Method::kPost, limited);
+}
+
 TEST_F(OpenApiTest, EveryDocumentedBodyMemberIsKnownToTheParser) {
     for (const auto& [path, item] : doc_.at("paths").items()) {
         for (const auto& [key, operation] : item.items()) {
@@ -720,9 +812,8 @@ TEST_F(OpenApiTest, EveryDocumentedBodyMemberIsKnownToTheParser) {
             const std::string name = Upper(key) + " " + path;
             const Method method = key == "post" ? Method::kPost : Method::kPatch;
             ASSERT_TRUE(key == "post" || key == "patch") << name;
-            std::string target = path;
-            if (const auto brace = target.find("/{"); brace != std::string::npos)
-                target = target.substr(0, brace) + "/x";
+            static const std::regex kPlaceholder(R"(\{[^}/]+\})");
+            const std::string target = std::regex_replace(path, kPlaceholder, "x");
             const Json* body = Deref(doc_, operation.at("requestBody"));
             ASSERT_NE(body, nullptr) << name;
             const Json* schema = Deref(doc_, body->at("content").at("application/json").at("schema"));

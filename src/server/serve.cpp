@@ -14,6 +14,8 @@
 #include "http/routes_funnel.hpp"
 #include "http/routes_ops.hpp"
 #include "http/routes_reports.hpp"
+#include "http/routes_users.hpp"
+#include "http/routes_web.hpp"
 #include "http/server.hpp"
 #include "http/worker_pool.hpp"
 #include "jobs/readiness.hpp"
@@ -99,21 +101,24 @@ int RunServe(const ConfigSources& sources, bool demo) {
     jobs::Readiness readiness((*services)->store(), std::chrono::seconds(2));
     auto pool = std::make_unique<http::WorkerPool>(config->workers, kWorkerQueue);
     http::Router router(*pool);
-    http::ApiContext api{(*services)->programs(), (*services)->partners(), (*services)->links(), (*services)->keys(),
+    http::ApiContext api{(*services)->programs(), (*services)->partners(), (*services)->links(), (*services)->auth(),
                          config->public_url};
     http::AddProgramRoutes(router, api);
     http::AddPartnerRoutes(router, api);
     http::AddLinkRoutes(router, api);
     auto& s = **services;
     http::FunnelContext funnel{s.coupons(), s.referrals(), s.conversions(), s.idempotency(),
-                               s.keys(),    s.deps(),      s.vault()};
+                               s.auth(),    s.deps(),      s.vault()};
     http::AddFunnelRoutes(router, funnel);
     http::AddEventRoutes(router, funnel);
-    http::ReportContext reports{s.reports(), s.keys()};
+    http::ReportContext reports{s.reports(), s.auth()};
     http::AddReportRoutes(router, reports);
+    http::UsersContext users{s.users(), s.sessions(), s.auth(), config->public_url, s.secure_cookies()};
+    http::AddUserRoutes(router, users);
     http::AddOpsRoutes(router, {[&readiness] { return readiness.ready(); }, [&metrics] { return metrics.Render(); }});
     Tracking tracking(**services, metrics, *config);
     tracking.AddRoutes(router);
+    http::AddWebRoutes(router);
 
     http::ServerOptions options{.host = config->listen_host,
                                 .port = config->listen_port,
@@ -123,16 +128,14 @@ int RunServe(const ConfigSources& sources, bool demo) {
                                 .idle_timeout = config->idle_timeout,
                                 .shutdown_grace = config->shutdown_grace,
                                 .handle_signals = false};
-    http::Server server(
-        options,
-        [&router](http::Request req, http::Responder respond) { router.Dispatch(std::move(req), std::move(respond)); },
-        http::MakeAccessObserver(&metrics));
+    http::Server server(options, http::WithWebApp(router), http::MakeAccessObserver(&metrics));
     if (auto started = server.Start(); !started) {
         std::cerr << "reftrack: " << started.error().message() << "\n";
         return 1;
     }
     const std::string url = "http://" + config->listen_host + ":" + std::to_string(server.port());
     if (api.public_base_url.empty()) api.public_base_url = url;
+    if (users.public_base_url.empty()) users.public_base_url = url;
     readiness.Start();
     signals.Start([&] {
         readiness.SetDraining();

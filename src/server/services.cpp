@@ -4,7 +4,7 @@
 
 namespace rt::server {
 
-Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault)
+Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault, const Config& config)
     : store_(std::move(store)),
       vault_(std::move(vault)),
       programs_(deps()),
@@ -15,7 +15,11 @@ Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::S
       referrals_(deps(), *vault_),
       conversions_(deps(), *vault_),
       idempotency_(deps()),
-      reports_(deps()) {}
+      reports_(deps()),
+      users_(deps(), hasher_),
+      sessions_(deps(), hasher_,
+                {.idle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(config.session_idle).count()}),
+      secure_cookies_(config.public_url.starts_with("https://")) {}
 
 core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));
@@ -24,7 +28,7 @@ core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (auto migrated = (*store)->Migrate(); !migrated) return core::Fail(migrated.error());
     auto vault = ports::SodiumVault::OpenOrCreate(config.key_file);
     if (!vault) return core::Fail(vault.error());
-    return std::unique_ptr<Services>(new Services(std::move(*store), std::move(*vault)));
+    return std::unique_ptr<Services>(new Services(std::move(*store), std::move(*vault), config));
 }
 
 }  // namespace rt::server

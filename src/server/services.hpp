@@ -13,6 +13,9 @@
 #include "app/program_service.hpp"
 #include "app/referral_service.hpp"
 #include "app/report_service.hpp"
+#include "app/session_service.hpp"
+#include "app/user_service.hpp"
+#include "http/api_support.hpp"
 #include "ports/sodium_vault.hpp"
 #include "ports/store.hpp"
 #include "ports/system.hpp"
@@ -41,9 +44,15 @@ class Services {
     app::ConversionService& conversions() { return conversions_; }
     app::IdempotencyKeys& idempotency() { return idempotency_; }
     app::ReportService& reports() { return reports_; }
+    app::UserService& users() { return users_; }
+    app::SessionService& sessions() { return sessions_; }
+    // How /api/v1 routes authenticate: API keys and the session cookie (named for the public URL's scheme).
+    http::Authenticator auth() { return {keys_, sessions_, http::SessionCookieName(secure_cookies_)}; }
+    // True when the public URL is https: cookies are then Secure (and the session cookie __Host- prefixed).
+    bool secure_cookies() const { return secure_cookies_; }
 
   private:
-    Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault);
+    Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::SodiumVault> vault, const Config& config);
 
     std::unique_ptr<ports::Store> store_;
     std::unique_ptr<ports::SodiumVault> vault_;
@@ -60,6 +69,9 @@ class Services {
     app::ConversionService conversions_;
     app::IdempotencyKeys idempotency_;
     app::ReportService reports_;
+    app::UserService users_;
+    app::SessionService sessions_;
+    bool secure_cookies_;
 };
 
 }  // namespace rt::server
