@@ -66,6 +66,30 @@ core::Result<CreatedUser> UserService::Create(const Principal& who, const core::
     return out;
 }
 
+core::Result<core::User> UserService::SetPasswordOrCreate(const core::UserFields& fields, const std::string& password) {
+    const auto now = deps_.clock.Now();
+    auto wanted = core::NewUser(fields, core::UserId::Generate(now, deps_.random), now);
+    if (!wanted) return core::Fail(wanted.error());
+    if (auto ok = core::CheckPassword(password); !ok) return core::Fail(ok.error());
+    auto existing = ports::Transact<std::optional<core::User>>(
+        deps_.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) { return tx.FindUserByEmail(wanted->email); });
+    if (!existing) return core::Fail(existing.error());
+    if (!*existing) {
+        auto created = Create(Principal{core::Scope::Admin(), {}}, fields, password);
+        if (!created) return core::Fail(created.error());
+        return created->user;
+    }
+    core::User user = **existing;
+    user.password_hash = hasher_.Hash(password);
+    user.updated_at = now;
+    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.UpdateUser(user); !ok) return ok;
+        return AppendUserEvent(deps_, tx, user, "user.password_set");
+    });
+    if (!done) return core::Fail(done.error());
+    return user;
+}
+
 core::Result<core::Page<core::User>> UserService::List(const Principal& who, const core::PageRequest& page) {
     if (auto ok = RequireAdmin(who, "manage users"); !ok) return core::Fail(ok.error());
     using PageT = core::Page<core::User>;

@@ -47,6 +47,11 @@ class UserService {
     // fails core::CheckPassword.
     core::Result<core::User> AcceptInvite(std::string_view token, std::string_view password);
 
+    // For `serve --demo`, which hands out fresh credentials on every start: the user with `fields.email`
+    // gets `password` — created as `fields` say when missing (without an invite), or, when it exists, its
+    // password replaced (its role and partner stay). kInvalid as Create.
+    core::Result<core::User> SetPasswordOrCreate(const core::UserFields& fields, const std::string& password);
+
   private:
     Deps deps_;
     ports::SecretHasher& hasher_;

@@ -6,7 +6,8 @@
 #include <iostream>
 #include <thread>
 
-#include "app/demo_seed.hpp"
+#include "app/demo_data.hpp"
+#include "core/user.hpp"
 #include "http/access_log.hpp"
 #include "http/api_routes.hpp"
 #include "http/metrics.hpp"
@@ -29,6 +30,8 @@ namespace rt::server {
 namespace {
 
 constexpr std::string_view kDemoKeyName = "make-run";
+constexpr std::string_view kDemoAdminEmail = "admin@demo.example";
+constexpr std::string_view kDemoPartnerEmail = "partner@demo.example";
 constexpr std::size_t kWorkerQueue = 4096;
 
 // SIGINT and SIGTERM are blocked in every thread and taken by one waiting thread, which starts the
@@ -64,11 +67,40 @@ class SignalWaiter {
     std::thread thread_;
 };
 
+// The program the demo logins look at: the newest.
+std::optional<core::ProgramId> NewestProgram(Services& services) {
+    auto page =
+        ports::Transact<core::Page<core::Program>>(services.store(), ports::TxMode::kRead, [](ports::StoreTx& tx) {
+            return tx.ListPrograms({1, {}});
+        });
+    if (!page || page->data.empty()) return std::nullopt;
+    return page->data.front().id;
+}
+
+// A login for the demo: a fresh password on every start, like the API key. Prints nothing on failure.
+std::optional<std::string> DemoLogin(Services& services, const core::UserFields& fields) {
+    const std::string password = core::NewSecretToken(services.deps().random).substr(0, 20);
+    auto user = services.users().SetPasswordOrCreate(fields, password);
+    if (!user) {
+        spdlog::error("event=demo_user_failed message=\"{}\"", user.error().message());
+        return std::nullopt;
+    }
+    return password;
+}
+
 void PrintDemoBanner(Services& services, const std::string& url) {
-    if (auto seeded = app::SeedDemoIfEmpty(services.deps()); !seeded) {
-        spdlog::error("event=demo_seed_failed message=\"{}\"", seeded.error().message());
-    } else if (*seeded) {
-        std::cout << "Seeded a demo program with 5 partners and 15 links.\n";
+    auto programs = ports::Transact<int>(services.store(), ports::TxMode::kRead,
+                                         [](ports::StoreTx& tx) { return tx.CountPrograms(); });
+    if (programs && *programs == 0) {
+        std::cout << "Seeding demo data (reftrack demo: 40 partners, 90 days, 20,000 clicks)..." << std::endl;
+        const app::DemoOptions options{.partners = 40, .days = 90, .clicks = 20'000};
+        auto seeded = app::GenerateDemoData(services.deps(), services.vault(), options, {});
+        if (!seeded)
+            spdlog::error("event=demo_seed_failed message=\"{}\"", seeded.error().message());
+        else
+            std::cout << "Seeded \"" << seeded->program_name << "\": " << seeded->partners << " partners, "
+                      << seeded->clicks << " clicks, " << seeded->referrals << " referrals, " << seeded->conversions
+                      << " sales.\n";
     }
     (void)services.keys().DeleteByName(kDemoKeyName);
     auto key = services.keys().Create(core::Scope::Admin(), kDemoKeyName);
@@ -76,8 +108,27 @@ void PrintDemoBanner(Services& services, const std::string& url) {
         spdlog::error("event=demo_key_failed message=\"{}\"", key.error().message());
         return;
     }
-    std::cout << "\n  reftrack is running at " << url << "/\n"
-              << "  Admin API key (replaced on every `make run`): " << key->token << "\n"
+    std::cout << "\n  reftrack is running at " << url << "/\n";
+    const app::Principal admin{core::Scope::Admin(), {}};
+    if (auto password = DemoLogin(services, {.email = std::string(kDemoAdminEmail), .role = "admin"})) {
+        std::cout << "  Dashboard: " << url << "/login   " << kDemoAdminEmail << " / " << *password << "\n";
+    }
+    // The partner portal, as the demo program's busiest partner.
+    if (auto program = NewestProgram(services)) {
+        auto top = services.reports().Summary(
+            admin, {.program_id = program->str(), .group_by = "partner", .sort = "-clicks", .limit = "1"});
+        if (top && !top->rows.empty()) {
+            const auto& group = top->rows.front().group;
+            if (auto password = DemoLogin(
+                    services,
+                    {.email = std::string(kDemoPartnerEmail), .role = "partner", .partner_id = group.at(0).second})) {
+                std::cout << "  Partner portal: " << url << "/login   " << kDemoPartnerEmail << " / " << *password
+                          << "   (" << group.at(1).second << ")\n";
+            }
+        }
+    }
+    std::cout << "  Admin API key: " << key->token << "\n"
+              << "  (the passwords and the key are replaced on every `make run`)\n"
               << "  Try: curl -H 'Authorization: Bearer " << key->token << "' " << url << "/api/v1/links\n\n";
 }
 

@@ -45,23 +45,51 @@ TEST_F(Ops, ServesTheOpenApiDocument) {
     EXPECT_TRUE(j["paths"].contains("/api/v1/links/{id}"));
 }
 
-TEST_F(Ops, DemoSeedsOnceAndPrintsAWorkingAdminKey) {
+TEST_F(Ops, DemoSeedsOnceAndPrintsAWorkingAdminKeyAndLogins) {
     StartServer({}, {"--demo"});
     std::smatch m;
     const std::string out = server_->startup_output();
     ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(Admin API key[^:]*: (rtk_\S+))"))) << out;
     const std::string first_key = m[1];
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(Dashboard: \S+/login +admin@demo\.example / (\S+))"))) << out;
+    const std::string first_password = m[1];
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(Partner portal: \S+/login +partner@demo\.example / (\S+))")))
+        << out;
     Api demo = api_->WithToken(first_key);
-    auto links = demo.Get("/api/v1/links?limit=500");
-    ASSERT_EQ(links.status, 200) << links.body;
-    EXPECT_EQ(links.json()["data"].size(), 15u);
+    auto partners = demo.Get("/api/v1/partners?limit=500");
+    ASSERT_EQ(partners.status, 200) << partners.body;
+    EXPECT_EQ(partners.json()["data"].size(), 40u);
+    const auto program_id = partners.json()["data"][0]["program_id"].get<std::string>();
+    // The demo is reftrack demo's data: traffic over 90 days, in the reports.
+    char from[16];
+    const std::time_t then = std::time(nullptr) - 95 * 86'400;
+    std::strftime(from, sizeof from, "%Y-%m-%d", std::gmtime(&then));
+    auto summary =
+        demo.Get("/api/v1/reports/summary?group_by=program&program_id=" + program_id + "&from=" + std::string(from));
+    ASSERT_EQ(summary.status, 200) << summary.body;
+    const auto clicks = summary.json()["data"][0]["clicks"].get<std::int64_t>();
+    EXPECT_GT(clicks, 10'000) << summary.body;
+    EXPECT_EQ(api_->WithToken("")
+                  .Post("/api/v1/session", {{"email", "admin@demo.example"}, {"password", first_password}})
+                  .status,
+              200);
 
     StartServer({}, {"--demo"});
     const std::string again = server_->startup_output();
     ASSERT_TRUE(std::regex_search(again, m, std::regex(R"(Admin API key[^:]*: (rtk_\S+))"))) << again;
     EXPECT_NE(m[1], first_key);
-    EXPECT_EQ(api_->WithToken(m[1]).Get("/api/v1/links?limit=500").json()["data"].size(), 15u);
+    EXPECT_EQ(api_->WithToken(m[1]).Get("/api/v1/partners?limit=500").json()["data"].size(), 40u);  // seeded once
     EXPECT_TRUE(api_->WithToken(first_key).Get("/api/v1/links").IsProblem(401));
+    ASSERT_TRUE(std::regex_search(again, m, std::regex(R"(Dashboard: \S+/login +admin@demo\.example / (\S+))")));
+    EXPECT_NE(m[1], first_password);
+    EXPECT_EQ(api_->WithToken("")
+                  .Post("/api/v1/session", {{"email", "admin@demo.example"}, {"password", first_password}})
+                  .status,
+              401);
+    EXPECT_EQ(api_->WithToken("")
+                  .Post("/api/v1/session", {{"email", "admin@demo.example"}, {"password", std::string(m[1])}})
+                  .status,
+              200);
 }
 
 TEST_F(Ops, SigtermStopsCleanly) {
