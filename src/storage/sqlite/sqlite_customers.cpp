@@ -73,8 +73,10 @@ Result<core::Coupon> ReadCoupon(const Statement& row) {
 Result<std::optional<core::Customer>> FindCustomerBy(Connection& conn, std::string_view column,
                                                      const core::ProgramId& program_id, std::string_view value) {
     if (value.empty()) return std::optional<core::Customer>();
-    const std::string sql =
-        Concat({"SELECT ", kCustomerColumns, " FROM customers WHERE program_id = ?1 AND ", column, " = ?2"});
+    // "<> ''" lets SQLite use the partial unique index on the column (it indexes non-empty values only);
+    // without it the lookup reads every customer of the program.
+    const std::string sql = Concat({"SELECT ", kCustomerColumns, " FROM customers WHERE program_id = ?1 AND ", column,
+                                    " = ?2 AND ", column, " <> ''"});
     return FindOne(
         conn, sql, [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, value); }, &ReadCustomer);
 }
