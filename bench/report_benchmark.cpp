@@ -1,7 +1,9 @@
 // Report latencies from the rollups, beside the plain SQL GROUP BY over the raw tables answering the
 // same question, in one run on one database (docs/benchmarks.md, "Reports").
 //
-//   report_benchmark <sqlite file> [iterations]
+//   report_benchmark <sqlite file> [iterations] [only]
+//
+// `only`: run just the reports whose name contains it, without their raw SQL (for profiling).
 //
 // The database is one that `reftrack demo` filled (the bench script makes one with 10M clicks). The
 // first program is measured over its whole span of days. Each report runs `iterations` times through
@@ -113,6 +115,7 @@ int main(int argc, char** argv) {
     if (argc < 2) Die("usage: report_benchmark <sqlite file> [iterations]");
     const std::string path = argv[1];
     const int iterations = argc > 2 ? std::max(3, std::atoi(argv[2])) : 30;
+    const std::string only = argc > 3 ? argv[3] : "";
 
     auto store = rt::storage::OpenStore("sqlite://" + path);
     if (!store) Die(store.error().message());
@@ -216,8 +219,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> params = {program, std::to_string(rt::core::StartOf(from).unix_ms),
                                              std::to_string(rt::core::StartOf(to + 1).unix_ms)};
     for (const auto& row : rows) {
+        if (!only.empty() && row.name.find(only) == std::string::npos) continue;
         const auto timing = Measure(iterations, row.report);
-        if (row.raw.group.empty()) {
+        if (row.raw.group.empty() || !only.empty()) {
             std::printf("%-40s %10.2f %10.2f %14s %10s\n", row.name.c_str(), timing.p50, timing.p99, "-", "-");
             continue;
         }

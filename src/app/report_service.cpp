@@ -187,41 +187,50 @@ bool Passes(const CellFilter& f, const PackedKey& k) {
     return true;
 }
 
+// How much of a cell's key a report needs: nothing (totals do), the partner, or everything.
+enum class Detail { kTotals, kPartner, kFull };
+
 // Adds up the cells of [from, to] that pass `f` into `groups[group(key, day)]` (a negative group skips
 // the cell). `day` is the cell's day, or its month's first day when a month cell stands in for all of a
-// month's days, which it does when `whole_months` allows and the month lies inside the range. Without a
-// filter the totals stand in for the per-partner cells; with a partner filter only that partner's
-// cells are visited.
+// month's days, which it does when `whole_months` allows and the month lies inside the range. The
+// coarsest level that keeps what `detail` and the filter need is read: totals, per partner, or per
+// partner, link and source; with a partner filter only that partner's cells are visited.
 template <class M, class GroupFn>
-void Collect(const Levels<M>& levels, core::Day from, core::Day to, const CellFilter& f, bool need_detail,
+void Collect(const Levels<M>& levels, core::Day from, core::Day to, const CellFilter& f, Detail detail,
              bool whole_months, GroupFn&& group, std::vector<M>& groups) {
     if (f.nothing) return;
-    auto take = [&](const PackedKey& key, core::Day day, const M& m) {
-        const auto g = group(key, day);
-        if (g >= 0) groups[static_cast<std::size_t>(g)] += m;
+    if (f.source >= 0 || !f.link_ok.empty()) detail = Detail::kFull;
+    if (f.partner >= 0 && detail == Detail::kTotals) detail = Detail::kPartner;
+    const bool full = detail == Detail::kFull;
+    const auto& days = full ? levels.day : detail == Detail::kPartner ? levels.partner_day : levels.total_day;
+    const auto& months = full ? levels.month : detail == Detail::kPartner ? levels.partner_month : levels.total_month;
+    auto whole = [&](core::Day month) {  // is `month` (its first day) one whole month inside the range?
+        return whole_months && month >= from && core::NextMonthStart(month) - 1 <= to;
+    };
+    auto take = [&](const auto& e, core::Day day) {
+        if (!Passes(f, e.key)) return;
+        const auto g = group(e.key, day);
+        if (g >= 0) groups[static_cast<std::size_t>(g)] += e.measures;
     };
     if (f.partner >= 0) {
-        if (const auto* entries = levels.day.OfPartner(f.partner)) {
+        if (const auto* entries = months.OfPartner(f.partner))
             for (const auto* e : *entries)
-                if (e->key.day >= from && e->key.day <= to && Passes(f, e->key)) take(e->key, e->key.day, e->measures);
-        }
+                if (whole(e->key.day)) take(*e, e->key.day);
+        if (const auto* entries = days.OfPartner(f.partner))
+            for (const auto* e : *entries)
+                if (e->key.day >= from && e->key.day <= to && !whole(core::MonthStart(e->key.day)))
+                    take(*e, e->key.day);
         return;
     }
-    const bool totals = f.any() && !need_detail;
-    const auto& days = totals ? levels.total_day : levels.day;
-    const auto& months = totals ? levels.total_month : levels.month;
     for (core::Day d = from; d <= to;) {
-        const core::Day next_month = core::NextMonthStart(d);
-        if (whole_months && d == core::MonthStart(d) && next_month - 1 <= to) {
+        if (d == core::MonthStart(d) && whole(d)) {
             if (const auto* entries = months.OfDay(d))
-                for (const auto* e : *entries)
-                    if (Passes(f, e->key)) take(e->key, d, e->measures);
-            d = next_month;
+                for (const auto* e : *entries) take(*e, d);
+            d = core::NextMonthStart(d);
             continue;
         }
         if (const auto* entries = days.OfDay(d))
-            for (const auto* e : *entries)
-                if (Passes(f, e->key)) take(e->key, d, e->measures);
+            for (const auto* e : *entries) take(*e, d);
         ++d;
     }
 }
@@ -273,13 +282,33 @@ std::size_t GroupCount(const ProgramRollups& p, const std::string& group_by) {
     return p.sources.values.size();
 }
 
-std::int32_t GroupOf(const ProgramRollups& p, const std::string& group_by, const PackedKey& k) {
-    if (group_by == "program") return 0;
-    if (group_by == "partner") return k.partner;
-    if (group_by == "link") return k.link;
-    if (group_by == "campaign") return p.links[static_cast<std::size_t>(k.link)].campaign;
-    if (group_by == "channel") return p.links[static_cast<std::size_t>(k.link)].channel;
-    return k.source;
+enum class GroupBy { kProgram, kPartner, kLink, kCampaign, kChannel, kSource };
+
+GroupBy ParseGroupBy(const std::string& group_by) {
+    if (group_by == "program") return GroupBy::kProgram;
+    if (group_by == "partner") return GroupBy::kPartner;
+    if (group_by == "link") return GroupBy::kLink;
+    if (group_by == "campaign") return GroupBy::kCampaign;
+    if (group_by == "channel") return GroupBy::kChannel;
+    return GroupBy::kSource;
+}
+
+std::int32_t GroupOf(const ProgramRollups& p, GroupBy group_by, const PackedKey& k) {
+    switch (group_by) {
+        case GroupBy::kProgram:
+            return 0;
+        case GroupBy::kPartner:
+            return k.partner;
+        case GroupBy::kLink:
+            return k.link;
+        case GroupBy::kCampaign:
+            return p.links[static_cast<std::size_t>(k.link)].campaign;
+        case GroupBy::kChannel:
+            return p.links[static_cast<std::size_t>(k.link)].channel;
+        case GroupBy::kSource:
+            return k.source;
+    }
+    return -1;
 }
 
 // Month number since year 0, for month indexes.
@@ -381,10 +410,13 @@ core::Result<SummaryReport> ReportService::Summary(const Principal& who, const R
         auto done = cache_->With(program_id, [&](const ProgramRollups& p) -> core::Result<void> {
             const auto filter = FilterOf(p, plan->scope);
             std::vector<core::Measures> groups(GroupCount(p, plan->group_by));
-            const bool detail = plan->group_by != "program";
+            const auto group_by = ParseGroupBy(plan->group_by);
+            const Detail detail = group_by == GroupBy::kProgram   ? Detail::kTotals
+                                  : group_by == GroupBy::kPartner ? Detail::kPartner
+                                                                  : Detail::kFull;
             Collect(
                 p.cells, plan->scope.from, plan->scope.to, filter, detail, true,
-                [&](const PackedKey& k, core::Day) { return GroupOf(p, plan->group_by, k); }, groups);
+                [&](const PackedKey& k, core::Day) { return GroupOf(p, group_by, k); }, groups);
             for (std::size_t g = 0; g < groups.size(); ++g) {
                 if (groups[g].IsZero() && plan->group_by != "program") continue;
                 total += groups[g];
@@ -445,7 +477,7 @@ core::Result<TimeseriesReport> ReportService::Timeseries(const Principal& who, c
         currency = p.program.currency;
         const auto filter = FilterOf(p, plan->scope);
         Collect(
-            p.cells, from, to, filter, false, plan->interval == "month",
+            p.cells, from, to, filter, Detail::kTotals, plan->interval == "month",
             [&](const PackedKey&, core::Day d) { return index_of(d); }, series);
         return {};
     });
@@ -473,7 +505,7 @@ core::Result<FunnelReport> ReportService::Funnel(const Principal& who, const Rep
         const auto filter = FilterOf(p, plan->scope);
         std::vector<core::FunnelMeasures> stages(p.stages.values.size());
         Collect(
-            p.funnel, plan->scope.from, plan->scope.to, filter, false, true,
+            p.funnel, plan->scope.from, plan->scope.to, filter, Detail::kTotals, true,
             [](const PackedKey& k, core::Day) { return static_cast<std::int32_t>(k.stage); }, stages);
         std::vector<bool> shown(stages.size(), false);
         for (const auto& stage : p.program.stages) {
@@ -511,7 +543,7 @@ core::Result<CohortReport> ReportService::Cohorts(const Principal& who, const Re
     auto done = cache_->With(target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         const auto filter = FilterOf(p, plan->scope);
         Collect(
-            p.cells, plan->scope.from, plan->scope.to, filter, false, true,
+            p.cells, plan->scope.from, plan->scope.to, filter, Detail::kTotals, true,
             [&](const PackedKey&, core::Day d) { return MonthNumber(d) - first; }, cohorts);
         return {};
     });

@@ -76,6 +76,10 @@ void Levels<M>::Apply(PackedKey key, const M& delta, bool subtract) {
     PackedKey month_key = key;
     month_key.day = core::MonthStart(key.day);
     put(month, month_key);
+    PackedKey partner_key{key.day, key.partner, -1, -1, key.stage};
+    put(partner_day, partner_key);
+    partner_key.day = month_key.day;
+    put(partner_month, partner_key);
     PackedKey total_key{key.day, -1, -1, -1, key.stage};
     put(total_day, total_key);
     total_key.day = month_key.day;

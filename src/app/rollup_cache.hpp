@@ -60,12 +60,15 @@ class CellSet {
     std::unordered_map<std::int32_t, std::vector<Entry*>> by_partner_;
 };
 
-// Every cell at four levels: by day and by month, each per (partner, link, source[, stage]) and as
-// totals over partners, links and sources. A change is applied to all four.
+// Every cell at six levels: by day and by month, each per (partner, link, source[, stage]), per partner
+// alone (link and source -1), and as totals over partners, links and sources. A change is applied to all
+// six. A report reads the coarsest level that still tells its groups and filters apart.
 template <class M>
 struct Levels {
     CellSet<M> day;
     CellSet<M> month;
+    CellSet<M> partner_day;
+    CellSet<M> partner_month;
     CellSet<M> total_day;
     CellSet<M> total_month;
 
