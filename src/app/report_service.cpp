@@ -436,16 +436,26 @@ core::Result<SummaryReport> ReportService::Summary(const Principal& who, const R
             return core::Fail(done.error());
         }
     }
+    // Sort keys computed once per row (not per comparison); ties by the group's values. Only the rows
+    // kept are moved into place.
     auto& rows = report.rows;
-    std::stable_sort(rows.begin(), rows.end(), [&](const SummaryRow& a, const SummaryRow& b) {
-        const double x = MetricValue(a.metrics, plan->sort_metric), y = MetricValue(b.metrics, plan->sort_metric);
-        if (x != y) return plan->descending ? x > y : x < y;
-        return a.group < b.group;
-    });
-    if (rows.size() > static_cast<std::size_t>(plan->limit)) {
-        rows.resize(static_cast<std::size_t>(plan->limit));
-        report.has_more = true;
+    std::vector<std::pair<double, std::size_t>> order;
+    order.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const double v = MetricValue(rows[i].metrics, plan->sort_metric);
+        order.emplace_back(plan->descending ? -v : v, i);
     }
+    const auto by_key = [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return rows[a.second].group < rows[b.second].group;
+    };
+    const std::size_t kept = std::min(rows.size(), static_cast<std::size_t>(plan->limit));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept), order.end(), by_key);
+    std::vector<SummaryRow> sorted;
+    sorted.reserve(kept);
+    for (std::size_t i = 0; i < kept; ++i) sorted.push_back(std::move(rows[order[i].second]));
+    report.has_more = rows.size() > kept;
+    rows = std::move(sorted);
     if (currency && !mixed) report.total = SummaryRow{{}, core::MetricsOf(total, *currency)};
     return report;
 }
