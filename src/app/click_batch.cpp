@@ -6,8 +6,9 @@
 namespace rt::app {
 
 core::Result<void> AfterClicksInserted(const Deps& deps, ports::StoreTx& tx, std::span<const core::Click> clicks) {
-    if (auto ok = AppendClickBatchEvents(deps, tx, clicks); !ok) return ok;
-    return RollUpClicks(tx, clicks);
+    auto seqs = AppendClickBatchEvents(deps, tx, clicks);
+    if (!seqs) return core::Fail(seqs.error());
+    return RollUpClicks(tx, clicks, *seqs);
 }
 
 }  // namespace rt::app

@@ -363,6 +363,34 @@ core::Result<ConversionOutcome> RecordRefund(const Deps& deps, ports::StoreTx& t
     return out;
 }
 
+// Record's work on a checked request, inside its savepoint of a group-commit transaction: a repeat of an
+// earlier request (possibly one earlier in the same batch) answers its first outcome.
+core::Result<ConversionOutcome> RecordChecked(const Deps& deps, ports::Vault& vault, ports::StoreTx& tx,
+                                              const Parsed& parsed, const ConversionInput& input) {
+    auto program = tx.GetProgram(parsed.program_id);
+    if (!program) {
+        if (program.error().code() != core::ErrorCode::kNotFound) return core::Fail(program.error());
+        return core::Fail(core::Error::Invalid("program_id", "no such program"));
+    }
+    auto existing = tx.FindConversionByExternalId(program->id, parsed.external_id);
+    if (!existing) return core::Fail(existing.error());
+    if (*existing) {
+        if ((*existing)->request_hash != input.request_hash) {
+            return core::Fail(
+                core::Error::Conflict("a conversion with this external_id was recorded with other values"));
+        }
+        auto commissions = tx.ListCommissionsOfConversion((*existing)->id);
+        if (!commissions) return core::Fail(commissions.error());
+        return ConversionOutcome{**existing, *commissions, false};
+    }
+    if (parsed.type == core::ConversionType::kRefund) return RecordRefund(deps, tx, parsed, input);
+    if (!(parsed.amount.currency == program->currency)) {
+        return core::Fail(
+            core::Error::Invalid("currency", "must be the program's currency, " + program->currency.code()));
+    }
+    return RecordSale(deps, vault, tx, *program, parsed, input);
+}
+
 // Partner keys see conversions credited to them, and only their own commissions.
 bool MaySee(const Principal& who, const core::Conversion& c) {
     if (const auto* own = who.partner()) {
@@ -378,31 +406,15 @@ bool MaySee(const Principal& who, const core::Conversion& c) {
 core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, const ConversionInput& input) {
     auto parsed = Check(who, input, deps_.clock.Now());
     if (!parsed) return core::Fail(parsed.error());
-    return ports::Transact<ConversionOutcome>(
-        deps_.store, ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<ConversionOutcome> {
-            auto program = tx.GetProgram(parsed->program_id);
-            if (!program) {
-                if (program.error().code() != core::ErrorCode::kNotFound) return core::Fail(program.error());
-                return core::Fail(core::Error::Invalid("program_id", "no such program"));
-            }
-            auto existing = tx.FindConversionByExternalId(program->id, parsed->external_id);
-            if (!existing) return core::Fail(existing.error());
-            if (*existing) {
-                if ((*existing)->request_hash != input.request_hash) {
-                    return core::Fail(
-                        core::Error::Conflict("a conversion with this external_id was recorded with other values"));
-                }
-                auto commissions = tx.ListCommissionsOfConversion((*existing)->id);
-                if (!commissions) return core::Fail(commissions.error());
-                return ConversionOutcome{**existing, *commissions, false};
-            }
-            if (parsed->type == core::ConversionType::kRefund) return RecordRefund(deps_, tx, *parsed, input);
-            if (!(parsed->amount.currency == program->currency)) {
-                return core::Fail(
-                    core::Error::Invalid("currency", "must be the program's currency, " + program->currency.code()));
-            }
-            return RecordSale(deps_, vault_, tx, *program, *parsed, input);
-        });
+    std::optional<ConversionOutcome> out;
+    auto done = writes_.Run([&](ports::StoreTx& tx) -> core::Result<void> {
+        auto recorded = RecordChecked(deps_, vault_, tx, *parsed, input);
+        if (!recorded) return core::Fail(std::move(recorded.error()));
+        out.emplace(std::move(*recorded));
+        return {};
+    });
+    if (!done) return core::Fail(std::move(done.error()));
+    return std::move(*out);
 }
 
 namespace {

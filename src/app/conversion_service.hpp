@@ -7,6 +7,7 @@
 
 #include "app/customer_identity.hpp"
 #include "app/deps.hpp"
+#include "app/group_commit.hpp"
 #include "app/principal.hpp"
 #include "core/conversion.hpp"
 #include "core/page.hpp"
@@ -40,10 +41,12 @@ struct ConversionOutcome {
 // click's visitor history, a coupon, the customer's referral — in that order. Commissions follow the
 // program's plan per credited partner; a refund reverses its share of the sale's commissions.
 // Admin keys and ingest keys of the program record; partner keys read the conversions credited to
-// them. Blocking; thread-safe.
+// them. Blocking; thread-safe. Concurrent Record calls share write transactions (GroupCommit): each
+// is answered only after the commit that holds it.
 class ConversionService {
   public:
-    ConversionService(Deps deps, ports::Vault& vault) : deps_(deps), vault_(vault) {}
+    ConversionService(Deps deps, ports::Vault& vault, GroupCommitOptions writes = {})
+        : deps_(deps), vault_(vault), writes_(deps.store, writes) {}
 
     // A repeat of an earlier request (same external_id, same body) answers the first outcome;
     // the same external_id with another body is kConflict.
@@ -57,6 +60,7 @@ class ConversionService {
   private:
     Deps deps_;
     ports::Vault& vault_;
+    GroupCommit writes_;
 };
 
 }  // namespace rt::app

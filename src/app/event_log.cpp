@@ -45,7 +45,9 @@ core::Result<core::Event> AppendEvent(const Deps& deps, ports::StoreTx& tx, cons
     return event;
 }
 
-core::Result<void> AppendClickBatchEvents(const Deps& deps, ports::StoreTx& tx, std::span<const core::Click> clicks) {
+core::Result<EventSeqs> AppendClickBatchEvents(const Deps& deps, ports::StoreTx& tx,
+                                               std::span<const core::Click> clicks) {
+    EventSeqs seqs;
     std::map<core::ProgramId, std::vector<const core::Click*>> by_program;
     for (const auto& c : clicks) by_program[c.program_id].push_back(&c);
     for (const auto& [program_id, batch] : by_program) {
@@ -58,8 +60,9 @@ core::Result<void> AppendClickBatchEvents(const Deps& deps, ports::StoreTx& tx, 
                                   {"last_click_id", batch.back()->id.str()},
                                   {"merkle_root", core::MerkleRoot(leaves, deps.digest)}});
         if (!event) return core::Fail(event.error());
+        seqs.emplace(program_id, event->seq);
     }
-    return {};
+    return seqs;
 }
 
 core::Result<LedgerReport> VerifyLedger(const Deps& deps) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,7 +24,10 @@ core::Result<core::Event> AppendEvent(const Deps& deps, ports::StoreTx& tx, cons
 // One "click.batch" event per program of the batch, holding the count, the first and last click ids
 // and the Merkle root of the clicks' canonical forms (core/merkle.hpp): clicks are chained per batch,
 // not one event each, so the ledger stays lean at the redirect's rate. Inside the batch transaction.
-core::Result<void> AppendClickBatchEvents(const Deps& deps, ports::StoreTx& tx, std::span<const core::Click> clicks);
+// Returns the seq of each program's appended event: the version the batch's rollup cells carry.
+using EventSeqs = std::map<core::ProgramId, std::int64_t>;
+core::Result<EventSeqs> AppendClickBatchEvents(const Deps& deps, ports::StoreTx& tx,
+                                               std::span<const core::Click> clicks);
 
 // Every program's chain checked from its first event; the first break found, or nullopt when all
 // hold. Blocking; reads in pages so memory stays bounded.

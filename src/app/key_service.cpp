@@ -49,25 +49,41 @@ core::Result<Principal> KeyService::Authenticate(std::string_view token) {
     if (!id) return core::Fail(BadKey());
     const std::string fingerprint = hasher_.Fingerprint(token);
     const auto now_ms = deps_.clock.Now().unix_ms;
-    {
-        std::lock_guard lock(mu_);
-        if (auto it = verified_.find(fingerprint); it != verified_.end()) {
-            if (it->second.expires_ms > now_ms) return it->second.principal;
-            verified_.erase(it);
-        }
+    std::unique_lock lock(mu_);
+    if (auto it = verified_.find(fingerprint); it != verified_.end()) {
+        if (it->second.expires_ms > now_ms) return it->second.principal;
+        verified_.erase(it);
     }
+    if (auto it = in_flight_.find(fingerprint); it != in_flight_.end()) {
+        const auto flight = it->second;
+        flight->done.wait(lock, [&] { return flight->result.has_value(); });
+        return *flight->result;
+    }
+    const auto flight = std::make_shared<Flight>();
+    in_flight_.emplace(fingerprint, flight);
+    const auto deletions = deletions_;
+    lock.unlock();
+    auto result = Verify(*id, token);
+    lock.lock();
+    if (result && deletions == deletions_) {
+        if (verified_.size() >= kMaxCachedKeys) verified_.clear();
+        verified_[fingerprint] = {*result, now_ms + cache_ttl_ms_};
+    }
+    flight->result = result;
+    in_flight_.erase(fingerprint);
+    flight->done.notify_all();
+    return result;
+}
+
+core::Result<Principal> KeyService::Verify(const core::ApiKeyId& id, std::string_view token) {
     auto record = ports::Transact<core::ApiKeyRecord>(deps_.store, ports::TxMode::kRead,
-                                                      [&](ports::StoreTx& tx) { return tx.GetApiKey(*id); });
+                                                      [&](ports::StoreTx& tx) { return tx.GetApiKey(id); });
     if (!record) {
         if (record.error().code() == core::ErrorCode::kNotFound) return core::Fail(BadKey());
         return core::Fail(record.error());
     }
     if (!hasher_.Verify(record->secret_hash, token)) return core::Fail(BadKey());
-    Principal principal{record->scope, record->id};
-    std::lock_guard lock(mu_);
-    if (verified_.size() >= kMaxCachedKeys) verified_.clear();
-    verified_[fingerprint] = {principal, now_ms + cache_ttl_ms_};
-    return principal;
+    return Principal{record->scope, record->id};
 }
 
 core::Result<int> KeyService::DeleteByName(std::string_view name) {
@@ -76,6 +92,7 @@ core::Result<int> KeyService::DeleteByName(std::string_view name) {
     if (n) {
         std::lock_guard lock(mu_);
         verified_.clear();
+        ++deletions_;
     }
     return n;
 }

@@ -1,7 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,7 +25,9 @@ struct CreatedKey {
 // API keys: creation (from the CLI) and authentication of presented tokens.
 // Verifying a token costs one Argon2id hash (tens of ms), so verified tokens are remembered by a keyed
 // fingerprint for `cache_ttl`; a deleted key may thus keep working for up to that long on a running
-// server. Thread-safe; blocking.
+// server. At most one verification per token runs at a time: concurrent requests presenting it (say, every
+// request in flight when its cache entry expires) wait for that one's result instead of each running Argon2id.
+// Thread-safe; blocking.
 class KeyService {
   public:
     static constexpr std::size_t kMaxCachedKeys = 10'000;
@@ -44,11 +50,22 @@ class KeyService {
         std::int64_t expires_ms;
     };
 
+    // A verification under way; its waiters hold it until they read the result.
+    struct Flight {
+        std::optional<core::Result<Principal>> result;  // guarded by mu_
+        std::condition_variable done;
+    };
+
+    // Reads the key and runs Argon2id: the work one Flight does.
+    core::Result<Principal> Verify(const core::ApiKeyId& id, std::string_view token);
+
     Deps deps_;
     ports::SecretHasher& hasher_;
     std::int64_t cache_ttl_ms_;
     std::mutex mu_;
-    std::unordered_map<std::string, Cached> verified_;  // by fingerprint
+    std::unordered_map<std::string, Cached> verified_;                    // by fingerprint
+    std::unordered_map<std::string, std::shared_ptr<Flight>> in_flight_;  // by fingerprint
+    std::uint64_t deletions_ = 0;  // guarded by mu_: a verification that began before a deletion is not cached
 };
 
 }  // namespace rt::app

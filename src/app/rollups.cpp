@@ -59,16 +59,19 @@ core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conv
     return facts;
 }
 
-core::Result<void> RollUpClicks(ports::StoreTx& tx, std::span<const core::Click> clicks) {
+core::Result<void> RollUpClicks(ports::StoreTx& tx, std::span<const core::Click> clicks,
+                                const std::map<core::ProgramId, std::int64_t>& versions) {
     auto deltas = core::ContributionOfClicks(clicks);
     // Deltas come sorted by key, so by program first: one version and one call per program.
     std::size_t begin = 0;
     while (begin < deltas.size()) {
         std::size_t end = begin;
         while (end < deltas.size() && deltas[end].key.program_id == deltas[begin].key.program_id) ++end;
-        auto version = VersionOf(tx, deltas[begin].key.program_id);
-        if (!version) return core::Fail(version.error());
-        if (auto ok = tx.AddRollups(std::span(deltas).subspan(begin, end - begin), *version); !ok)
+        const auto version = versions.find(deltas[begin].key.program_id);
+        if (version == versions.end()) {
+            return core::Fail(core::Error::Internal("a click batch's program has no event in its transaction"));
+        }
+        if (auto ok = tx.AddRollups(std::span(deltas).subspan(begin, end - begin), version->second); !ok)
             return core::Fail(ok.error());
         begin = end;
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,7 +29,10 @@ core::Result<std::string> LinkOfClick(ports::StoreTx& tx, std::string_view click
 // journey_started_at is its referral's first sale.
 core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conversion& conversion);
 
-core::Result<void> RollUpClicks(ports::StoreTx& tx, std::span<const core::Click> clicks);
+// `versions`: each program's event seq in this transaction (AppendClickBatchEvents' answer), so that
+// finding it costs no query; every program of `clicks` must be in it.
+core::Result<void> RollUpClicks(ports::StoreTx& tx, std::span<const core::Click> clicks,
+                                const std::map<core::ProgramId, std::int64_t>& versions);
 core::Result<void> RollUpNewReferral(ports::StoreTx& tx, const core::Referral& referral);
 // A change of stage history: the funnel cells move from `before` to `after`.
 core::Result<void> RollUpReferralChange(ports::StoreTx& tx, const core::Referral& before, const core::Referral& after);

@@ -68,9 +68,21 @@ FunnelMeasures& FunnelMeasures::operator-=(const FunnelMeasures& other) {
 bool FunnelMeasures::IsZero() const { return *this == FunnelMeasures{}; }
 
 std::vector<RollupDelta> ContributionOfClicks(std::span<const Click> clicks) {
-    std::map<RollupKey, Measures> cells;
+    // Counted by reference to the click's ids first (a batch has a few clicks per cell), so a cell's key
+    // strings are made once per cell, not once per click. The order is RollupKey's: ids compare as their text.
+    struct CellOf {
+        const Click* click;
+        Day day;
+        bool operator<(const CellOf& o) const {
+            if (auto c = click->program_id <=> o.click->program_id; c != 0) return c < 0;
+            if (day != o.day) return day < o.day;
+            if (auto c = click->partner_id <=> o.click->partner_id; c != 0) return c < 0;
+            return click->link_id < o.click->link_id;
+        }
+    };
+    std::map<CellOf, Measures> cells;
     for (const auto& c : clicks) {
-        auto& m = cells[RollupKey{c.program_id, DayOf(c.at), c.partner_id.str(), c.link_id.str(), "click"}];
+        auto& m = cells[CellOf{&c, DayOf(c.at)}];
         if (c.bot) {
             ++m.bot_clicks;
         } else {
@@ -80,7 +92,11 @@ std::vector<RollupDelta> ContributionOfClicks(std::span<const Click> clicks) {
     }
     std::vector<RollupDelta> out;
     out.reserve(cells.size());
-    for (auto& [key, m] : cells) out.push_back({key, std::move(m)});
+    for (auto& [cell, m] : cells) {
+        out.push_back({RollupKey{cell.click->program_id, cell.day, cell.click->partner_id.str(),
+                                 cell.click->link_id.str(), "click"},
+                       std::move(m)});
+    }
     return out;
 }
 

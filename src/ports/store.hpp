@@ -217,6 +217,15 @@ class StoreTx {
     // Deletes every session with expires_at <= now or last_seen_at + idle_ms <= now (core::IsExpired); returns
     // how many.
     virtual Result<int> DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) = 0;
+
+    // ---- Nested savepoints: several independent requests in one write transaction (group commit) ----
+
+    // Runs `body(*this)` inside a savepoint of this transaction and returns its result. When `body` fails,
+    // whatever it wrote is undone and the transaction goes on as before the call; when it succeeds, its
+    // writes stay and commit or roll back with the transaction. Savepoints nest. If undoing fails (the
+    // database failed underneath), that error is returned and the transaction can no longer commit:
+    // Store::Transact then fails with it even when its body succeeds. In a read transaction `body` just runs.
+    virtual Result<void> Savepoint(const std::function<Result<void>(StoreTx&)>& body) = 0;
 };
 
 enum class TxMode { kRead, kWrite };

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -13,7 +14,20 @@ core::TimePoint SystemClock::Now() {
     return core::TimePoint{std::chrono::duration_cast<std::chrono::milliseconds>(now).count()};
 }
 
-void SodiumRandom::Fill(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void SodiumRandom::Fill(std::span<std::uint8_t> out) {
+    if (out.size() > kMaxBuffered) {
+        randombytes_buf(out.data(), out.size());
+        return;
+    }
+    std::lock_guard lock(mu_);
+    if (kBlock - used_ < out.size()) {
+        randombytes_buf(block_.data(), block_.size());
+        used_ = 0;
+    }
+    std::memcpy(out.data(), block_.data() + used_, out.size());
+    sodium_memzero(block_.data() + used_, out.size());
+    used_ += out.size();
+}
 
 Argon2idHasher::Argon2idHasher() { randombytes_buf(fingerprint_key_.data(), fingerprint_key_.size()); }
 

@@ -1,6 +1,10 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <span>
 
 #include "core/event.hpp"
 #include "core/random.hpp"
@@ -16,9 +20,21 @@ class SystemClock final : public core::Clock {
 };
 
 // libsodium's CSPRNG (randombytes_buf). Call InitSodium() once before use.
+// Small requests (ids draw 10 bytes, a code 4 per character) are served from a 512-byte block drawn from
+// randombytes_buf, so that not every id costs a getrandom syscall; bytes handed out are wiped from the
+// block at once, so memory never holds a past output. Requests over 64 bytes go to randombytes_buf directly.
+// Thread-safe (one mutex, held for a copy). Not fork-safe: a forked child must not keep using the instance.
 class SodiumRandom final : public core::Random {
   public:
     void Fill(std::span<std::uint8_t> out) override;
+
+  private:
+    static constexpr std::size_t kBlock = 512;
+    static constexpr std::size_t kMaxBuffered = 64;
+
+    std::mutex mu_;
+    std::array<std::uint8_t, kBlock> block_{};  // guarded by mu_; bytes before `used_` are already zero
+    std::size_t used_ = kBlock;                 // guarded by mu_; kBlock: drawn out, refill first
 };
 
 // Argon2id (crypto_pwhash_str) with libsodium's interactive limits: ~64 MiB and tens of ms per hash,

@@ -10,6 +10,14 @@ Result<MemoryStore::Tables*> MemoryTx::Writable() {
     return write_;
 }
 
+Result<void> MemoryTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) {
+    if (write_ == nullptr) return body(*this);
+    MemoryStore::Tables before = *write_;
+    auto done = body(*this);
+    if (!done) *write_ = std::move(before);
+    return done;
+}
+
 Result<void> MemoryTx::InsertProgram(const core::Program& program) {
     auto tables = Writable();
     if (!tables) return core::Fail(tables.error());

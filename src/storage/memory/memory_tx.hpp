@@ -167,6 +167,9 @@ class MemoryTx final : public ports::StoreTx {
     Result<void> DeleteSession(std::string_view token_hash) override;
     Result<int> DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) override;
 
+    // Keeps a copy of the tables and puts it back when `body` fails.
+    Result<void> Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) override;
+
   private:
     // The tables to write, or kInternal in a read transaction.
     Result<MemoryStore::Tables*> Writable();

@@ -55,7 +55,7 @@ Result<core::Event> ReadEvent(const Statement& row) {
 Result<void> SqliteTx::AppendEvent(const core::Event& event) {
     const std::string sql =
         "INSERT INTO events (" + std::string(kEventColumns) + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-    return Write(
+    auto written = Write(
         sql,
         [&](Statement& s) {
             s.Bind(1, event.program_id.str()).Bind(2, event.seq).Bind(3, event.id.str()).Bind(4, event.type);
@@ -63,9 +63,12 @@ Result<void> SqliteTx::AppendEvent(const core::Event& event) {
             s.Bind(8, event.prev_hash).Bind(9, event.hash);
         },
         kEventConstraints);
+    if (written) last_events_.insert_or_assign(event.program_id, event);
+    return written;
 }
 
 Result<std::optional<core::Event>> SqliteTx::LastEvent(const core::ProgramId& program_id) {
+    if (auto it = last_events_.find(program_id); it != last_events_.end()) return std::optional(it->second);
     auto statement = conn_.Prepare("SELECT " + std::string(kEventColumns) +
                                    " FROM events WHERE program_id = ?1 ORDER BY seq DESC LIMIT 1");
     if (!statement) return core::Fail(statement.error());

@@ -201,22 +201,28 @@ Result<void> Walk(Statement& statement, RowReader<T> read, const Fn& fn) {
 
 }  // namespace
 
+// Each call is atomic: a failed call keeps none of its deltas, even when the transaction goes on. One delta
+// is one upsert statement, atomic by itself; several run inside a savepoint.
 Result<void> SqliteTx::AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    auto add = [&](const core::RollupDelta& delta) -> Result<void> {
+        auto sketch = MergedSketch(conn_, kSelectRollupSketch, delta.key, delta.add.time_to_conversion, "rollup_cells",
+                                   "time_to_conversion");
+        if (!sketch) return core::Fail(sketch.error());
+        auto upsert = conn_.Prepare(Rollup().upsert);
+        if (!upsert) return core::Fail(upsert.error());
+        BindKey(*upsert, delta.key);
+        upsert->Bind(6, version);
+        int index = kFirstMeasure;
+        for (const auto& m : kMeasures) upsert->Bind(index++, delta.add.*m.member);
+        BindSketch(*upsert, kRollupSketch, *sketch);
+        return upsert->Run();
+    };
     if (deltas.empty()) return {};
+    if (deltas.size() == 1) return add(deltas.front());
     return Atomically(conn_, [&]() -> Result<void> {
         for (const auto& delta : deltas) {
-            auto sketch = MergedSketch(conn_, kSelectRollupSketch, delta.key, delta.add.time_to_conversion,
-                                       "rollup_cells", "time_to_conversion");
-            if (!sketch) return core::Fail(sketch.error());
-            auto upsert = conn_.Prepare(Rollup().upsert);
-            if (!upsert) return core::Fail(upsert.error());
-            BindKey(*upsert, delta.key);
-            upsert->Bind(6, version);
-            int index = kFirstMeasure;
-            for (const auto& m : kMeasures) upsert->Bind(index++, delta.add.*m.member);
-            BindSketch(*upsert, kRollupSketch, *sketch);
-            if (auto ok = upsert->Run(); !ok) return ok;
+            if (auto ok = add(delta); !ok) return ok;
         }
         return {};
     });
@@ -224,18 +230,22 @@ Result<void> SqliteTx::AddRollups(std::span<const core::RollupDelta> deltas, std
 
 Result<void> SqliteTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    auto add = [&](const core::FunnelDelta& delta) -> Result<void> {
+        auto sketch = MergedSketch(conn_, kSelectFunnelSketch, delta.key, delta.add.time_in_stage, "funnel_cells",
+                                   "time_in_stage");
+        if (!sketch) return core::Fail(sketch.error());
+        auto upsert = conn_.Prepare(kFunnelUpsert);
+        if (!upsert) return core::Fail(upsert.error());
+        BindKey(*upsert, delta.key);
+        upsert->Bind(7, version).Bind(8, delta.add.entered).Bind(9, delta.add.moved_on);
+        BindSketch(*upsert, 10, *sketch);
+        return upsert->Run();
+    };
     if (deltas.empty()) return {};
+    if (deltas.size() == 1) return add(deltas.front());
     return Atomically(conn_, [&]() -> Result<void> {
         for (const auto& delta : deltas) {
-            auto sketch = MergedSketch(conn_, kSelectFunnelSketch, delta.key, delta.add.time_in_stage, "funnel_cells",
-                                       "time_in_stage");
-            if (!sketch) return core::Fail(sketch.error());
-            auto upsert = conn_.Prepare(kFunnelUpsert);
-            if (!upsert) return core::Fail(upsert.error());
-            BindKey(*upsert, delta.key);
-            upsert->Bind(7, version).Bind(8, delta.add.entered).Bind(9, delta.add.moved_on);
-            BindSketch(*upsert, 10, *sketch);
-            if (auto ok = upsert->Run(); !ok) return ok;
+            if (auto ok = add(delta); !ok) return ok;
         }
         return {};
     });

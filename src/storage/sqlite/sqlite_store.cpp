@@ -16,6 +16,7 @@ Result<void> RunTransaction(Connection& conn, std::string_view begin_sql, bool w
     if (!tx) return core::Fail(tx.error());
     SqliteTx store_tx(conn, writable);
     if (auto done = body(store_tx); !done) return done;
+    if (store_tx.broken()) return core::Fail(*store_tx.broken());  // rolled back by ~Transaction
     return tx->Commit();
 }
 

@@ -35,6 +35,30 @@ constexpr ConstraintError kApiKeyConstraints[] = {
 
 }  // namespace
 
+Result<void> SqliteTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) {
+    if (broken_) return core::Fail(*broken_);
+    if (!writable_) return body(*this);
+    auto exec = [&](std::string_view sql) -> Result<void> {
+        auto statement = conn_.Prepare(sql);
+        if (!statement) return core::Fail(statement.error());
+        return statement->Run();
+    };
+    if (auto ok = exec("SAVEPOINT rt_request"); !ok) return ok;
+    auto done = body(*this);
+    if (!done) {
+        last_events_.clear();
+        if (auto undone = exec("ROLLBACK TO rt_request"); !undone) {
+            broken_ = undone.error();
+            return undone;
+        }
+    }
+    if (auto released = exec("RELEASE rt_request"); !released) {
+        broken_ = released.error();
+        return released;
+    }
+    return done;
+}
+
 Result<void> SqliteTx::InsertProgram(const core::Program& program) {
     return Write(
         Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"}),

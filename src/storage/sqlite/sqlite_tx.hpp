@@ -1,5 +1,8 @@
 #pragma once
 
+#include <map>
+#include <optional>
+
 #include "ports/store.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 #include "storage/store_rules.hpp"
@@ -125,6 +128,12 @@ class SqliteTx final : public ports::StoreTx {
     Result<void> DeleteSession(std::string_view token_hash) override;
     Result<int> DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) override;
 
+    // SAVEPOINT rt_request … RELEASE (ROLLBACK TO first when `body` fails). A failed undo marks the
+    // transaction broken: RunTransaction then rolls it back instead of committing.
+    Result<void> Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) override;
+    // The error that makes this transaction uncommittable (a savepoint that could not be undone), if any.
+    const std::optional<core::Error>& broken() const { return broken_; }
+
   private:
     // Runs a write that binds with `bind` and must change one row: kNotFound (`not_found`) when it changes none.
     template <class Bind>
@@ -133,6 +142,11 @@ class SqliteTx final : public ports::StoreTx {
 
     Connection& conn_;
     bool writable_;
+    std::optional<core::Error> broken_;
+    // The event each program's chain ends with, as appended by this transaction: LastEvent answers from it
+    // without a query (every append of a conversion reads the chain's end). Cleared when a savepoint rolls
+    // back, as the rows it describes may be gone.
+    std::map<core::ProgramId, core::Event> last_events_;
 };
 
 template <class Bind>

@@ -1,0 +1,199 @@
+#include "app/group_commit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ports/fakes.hpp"
+#include "storage/memory/memory_store.hpp"
+
+namespace rt::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A store wrapper that counts write transactions, can hold the first one before it commits until
+// released, and can fail every write instead of committing.
+class HoldingStore final : public ports::Store {
+  public:
+    explicit HoldingStore(ports::Store& inner) : inner_(inner) {}
+
+    void HoldFirstWrite() { hold_ = true; }
+    void FailWrites() { fail_writes_ = true; }
+    // Waits until the held transaction arrived; false after 10 s.
+    bool AwaitHeld() {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, 10s, [&] { return held_; });
+    }
+    void Release() {
+        std::lock_guard lock(mu_);
+        released_ = true;
+        cv_.notify_all();
+    }
+    int write_transactions() const { return writes_.load(); }
+
+    core::Result<void> Transact(ports::TxMode mode,
+                                const std::function<core::Result<void>(ports::StoreTx&)>& body) override {
+        if (mode == ports::TxMode::kRead) return inner_.Transact(mode, body);
+        const bool first = ++writes_ == 1;
+        return inner_.Transact(mode, [&](ports::StoreTx& tx) -> core::Result<void> {
+            if (auto ok = body(tx); !ok) return ok;
+            if (first && hold_) {
+                std::unique_lock lock(mu_);
+                held_ = true;
+                cv_.notify_all();
+                cv_.wait(lock, [&] { return released_; });
+            }
+            if (fail_writes_) return core::Fail(core::Error::Unavailable("disk full"));
+            return {};
+        });
+    }
+    core::Result<int> Migrate() override { return inner_.Migrate(); }
+    core::Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
+    int LatestSchemaVersion() const override { return inner_.LatestSchemaVersion(); }
+    core::Result<void> Ping() override { return inner_.Ping(); }
+    std::string_view Backend() const override { return "holding"; }
+
+  private:
+    ports::Store& inner_;
+    std::atomic<int> writes_{0};
+    bool hold_ = false;
+    bool fail_writes_ = false;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool held_ = false;
+    bool released_ = false;
+};
+
+class GroupCommitTest : public ::testing::Test {
+  protected:
+    GroupCommitTest() : store_(memory_) { EXPECT_TRUE(memory_.Migrate()); }
+
+    core::Program NewProgram() {
+        now_.unix_ms += 1;
+        core::Program p;
+        p.id = core::ProgramId::Generate(now_, random_);
+        p.name = "Program " + std::to_string(now_.unix_ms);
+        p.currency = core::Currency::FromTrusted("EUR");
+        p.created_at = p.updated_at = now_;
+        return p;
+    }
+
+    bool Exists(const core::Program& p) {
+        return ports::Transact<core::Program>(memory_, ports::TxMode::kRead,
+                                              [&](ports::StoreTx& tx) { return tx.GetProgram(p.id); })
+            .has_value();
+    }
+
+    // Waits until `n` requests are queued behind the held transaction; false after 10 s.
+    static bool AwaitQueued(const GroupCommit& writes, std::size_t n) {
+        for (int i = 0; i < 10'000 && writes.queue_depth() < n; ++i) std::this_thread::sleep_for(1ms);
+        return writes.queue_depth() >= n;
+    }
+
+    storage::MemoryStore memory_;
+    HoldingStore store_;
+    core::TimePoint now_{1'795'000'000'000};
+    ports::SeededRandom random_;
+};
+
+TEST_F(GroupCommitTest, ALoneRequestCommitsAtOnce) {
+    GroupCommit writes(store_);
+    const auto program = NewProgram();
+    auto done = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(program); });
+    ASSERT_TRUE(done) << done.error().message();
+    EXPECT_TRUE(Exists(program));
+    EXPECT_EQ(store_.write_transactions(), 1);
+    EXPECT_EQ(writes.batches_committed(), 1u);
+}
+
+TEST_F(GroupCommitTest, RequestsQueuedMeanwhileShareOneTransactionAndAFailedOneRollsBackAlone) {
+    GroupCommit writes(store_);
+    store_.HoldFirstWrite();
+    const auto first = NewProgram();
+    std::thread holder([&] { EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(first); })); });
+    ASSERT_TRUE(store_.AwaitHeld());
+
+    constexpr int kRequests = 8;
+    std::vector<core::Program> programs;
+    for (int i = 0; i < kRequests; ++i) programs.push_back(NewProgram());
+    std::vector<core::Result<void>> results(kRequests);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRequests; ++i) {
+        threads.emplace_back([&, i] {
+            results[i] = writes.Run([&](ports::StoreTx& tx) -> core::Result<void> {
+                if (auto ok = tx.InsertProgram(programs[i]); !ok) return ok;
+                if (i == 3) return core::Fail(core::Error::Invalid("amount", "refused after its write"));
+                return {};
+            });
+        });
+    }
+    ASSERT_TRUE(AwaitQueued(writes, kRequests));
+    store_.Release();
+    holder.join();
+    for (auto& t : threads) t.join();
+
+    EXPECT_EQ(store_.write_transactions(), 2);  // the held one, then all eight together
+    for (int i = 0; i < kRequests; ++i) {
+        if (i == 3) {
+            ASSERT_FALSE(results[i]);
+            EXPECT_EQ(results[i].error().code(), core::ErrorCode::kInvalid);
+            EXPECT_FALSE(Exists(programs[i]));
+        } else {
+            EXPECT_TRUE(results[i]) << i;
+            EXPECT_TRUE(Exists(programs[i])) << i;
+        }
+    }
+    EXPECT_EQ(writes.requests_committed(), 1u + kRequests - 1);
+}
+
+TEST_F(GroupCommitTest, ALaterRequestOfTheBatchSeesAnEarlierOnesWrites) {
+    GroupCommit writes(store_);
+    store_.HoldFirstWrite();
+    std::thread holder([&] {
+        const auto p = NewProgram();
+        EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
+    });
+    ASSERT_TRUE(store_.AwaitHeld());
+    const auto program = NewProgram();
+    // The same insert twice in one batch: exactly one wins, the other sees its row and fails alone.
+    std::vector<core::Result<void>> results(2);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) {
+        threads.emplace_back(
+            [&, i] { results[i] = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(program); }); });
+        ASSERT_TRUE(AwaitQueued(writes, i + 1));
+    }
+    store_.Release();
+    holder.join();
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(store_.write_transactions(), 2);
+    EXPECT_TRUE(results[0]);
+    ASSERT_FALSE(results[1]);
+    EXPECT_EQ(results[1].error().code(), core::ErrorCode::kConflict);
+    EXPECT_TRUE(Exists(program));
+}
+
+TEST_F(GroupCommitTest, AFailedCommitFailsEveryRequestThatHadSucceededAndKeepsNothing) {
+    GroupCommit writes(store_);
+    store_.FailWrites();
+    const auto program = NewProgram();
+    auto done = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(program); });
+    ASSERT_FALSE(done);
+    EXPECT_EQ(done.error().code(), core::ErrorCode::kUnavailable);
+    EXPECT_FALSE(Exists(program));
+    auto refused = writes.Run(
+        [&](ports::StoreTx&) -> core::Result<void> { return core::Fail(core::Error::Conflict("its own error wins")); });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), core::ErrorCode::kConflict);
+    EXPECT_EQ(writes.batches_committed(), 0u);
+}
+
+}  // namespace
+}  // namespace rt::app
