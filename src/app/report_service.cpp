@@ -390,7 +390,14 @@ core::Result<Target> Resolve(const Deps& deps, const Principal& who, Plan& plan,
     return t;
 }
 
-core::Error NoProgram() { return core::Error::Invalid("program_id", "no such program"); }
+// The program's cells, refreshed, for `fn`; an unknown program is the query's fault (kInvalid).
+core::Result<void> Read(RollupCache& cache, const core::ProgramId& program_id,
+                        const std::function<core::Result<void>(const ProgramRollups&)>& fn) {
+    auto done = cache.With(program_id, fn);
+    if (!done && done.error().code() == core::ErrorCode::kNotFound)
+        return core::Fail(core::Error::Invalid("program_id", "no such program"));
+    return done;
+}
 
 }  // namespace
 
@@ -407,7 +414,7 @@ core::Result<SummaryReport> ReportService::Summary(const Principal& who, const R
     std::optional<core::Currency> currency;
     bool mixed = false;
     for (const auto& program_id : target->programs) {
-        auto done = cache_->With(program_id, [&](const ProgramRollups& p) -> core::Result<void> {
+        auto done = Read(*cache_, program_id, [&](const ProgramRollups& p) -> core::Result<void> {
             const auto filter = FilterOf(p, plan->scope);
             std::vector<core::Measures> groups(GroupCount(p, plan->group_by));
             const auto group_by = ParseGroupBy(plan->group_by);
@@ -431,10 +438,7 @@ core::Result<SummaryReport> ReportService::Summary(const Principal& who, const R
             currency = p.program.currency;
             return {};
         });
-        if (!done) {
-            if (done.error().code() == core::ErrorCode::kNotFound) return core::Fail(NoProgram());
-            return core::Fail(done.error());
-        }
+        if (!done) return core::Fail(done.error());
     }
     // Sort keys computed once per row (not per comparison); ties by the group's values. Only the rows
     // kept are moved into place.
@@ -483,7 +487,7 @@ core::Result<TimeseriesReport> ReportService::Timeseries(const Principal& who, c
     }
     core::Currency currency;
     std::vector<core::Measures> series(periods.size());
-    auto done = cache_->With(target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
+    auto done = Read(*cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         currency = p.program.currency;
         const auto filter = FilterOf(p, plan->scope);
         Collect(
@@ -491,10 +495,7 @@ core::Result<TimeseriesReport> ReportService::Timeseries(const Principal& who, c
             [&](const PackedKey&, core::Day d) { return index_of(d); }, series);
         return {};
     });
-    if (!done) {
-        if (done.error().code() == core::ErrorCode::kNotFound) return core::Fail(NoProgram());
-        return core::Fail(done.error());
-    }
+    if (!done) return core::Fail(done.error());
     core::Measures total;
     for (std::size_t i = 0; i < periods.size(); ++i) {
         total += series[i];
@@ -511,7 +512,7 @@ core::Result<FunnelReport> ReportService::Funnel(const Principal& who, const Rep
     if (!target) return core::Fail(target.error());
     FunnelReport report;
     report.scope = plan->scope;
-    auto done = cache_->With(target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
+    auto done = Read(*cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         const auto filter = FilterOf(p, plan->scope);
         std::vector<core::FunnelMeasures> stages(p.stages.values.size());
         Collect(
@@ -531,10 +532,7 @@ core::Result<FunnelReport> ReportService::Funnel(const Principal& who, const Rep
         }
         return {};
     });
-    if (!done) {
-        if (done.error().code() == core::ErrorCode::kNotFound) return core::Fail(NoProgram());
-        return core::Fail(done.error());
-    }
+    if (!done) return core::Fail(done.error());
     return report;
 }
 
@@ -550,17 +548,14 @@ core::Result<CohortReport> ReportService::Cohorts(const Principal& who, const Re
         months.push_back(d);
     std::vector<core::Measures> cohorts(months.size());
     const int first = MonthNumber(plan->scope.from);
-    auto done = cache_->With(target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
+    auto done = Read(*cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         const auto filter = FilterOf(p, plan->scope);
         Collect(
             p.cells, plan->scope.from, plan->scope.to, filter, Detail::kTotals, true,
             [&](const PackedKey&, core::Day d) { return MonthNumber(d) - first; }, cohorts);
         return {};
     });
-    if (!done) {
-        if (done.error().code() == core::ErrorCode::kNotFound) return core::Fail(NoProgram());
-        return core::Fail(done.error());
-    }
+    if (!done) return core::Fail(done.error());
     for (std::size_t i = 0; i < months.size(); ++i) report.rows.push_back({months[i], core::CohortOf(cohorts[i])});
     return report;
 }

@@ -58,16 +58,6 @@ core::Result<Rebuilt> Compute(ports::StoreTx& tx, const core::ProgramId& program
     return out;
 }
 
-std::string Describe(const core::RollupKey& k) {
-    return k.program_id.str() + " " + core::FormatDate(k.day) + " partner=" + k.partner_id +
-           " link=" + (k.link_id.empty() ? "-" : k.link_id) + " source=" + k.source;
-}
-
-std::string Describe(const core::FunnelKey& k) {
-    return k.program_id.str() + " " + core::FormatDate(k.day) + " partner=" + k.partner_id +
-           " link=" + (k.link_id.empty() ? "-" : k.link_id) + " source=" + k.source + " stage=" + k.stage;
-}
-
 std::string Show(const core::Measures& m) {
     return "clicks=" + std::to_string(m.clicks) + " unique=" + std::to_string(m.unique_clicks) +
            " bots=" + std::to_string(m.bot_clicks) + " referrals=" + std::to_string(m.referrals) +
@@ -92,15 +82,16 @@ class Comparison {
     void Maintained(const Key& key, const M& m) {
         auto it = rebuilt_.find(key);
         if (it == rebuilt_.end()) {
-            if (!m.IsZero()) Differ(Describe(key) + ": maintained " + Show(m) + ", rebuilt nothing");
+            if (!m.IsZero()) Differ(core::Describe(key) + ": maintained " + Show(m) + ", rebuilt nothing");
             return;
         }
-        if (!(it->second == m)) Differ(Describe(key) + ": maintained " + Show(m) + ", rebuilt " + Show(it->second));
+        if (!(it->second == m))
+            Differ(core::Describe(key) + ": maintained " + Show(m) + ", rebuilt " + Show(it->second));
         rebuilt_.erase(it);
     }
 
     void Finish() {
-        for (const auto& [key, m] : rebuilt_) Differ(Describe(key) + ": maintained nothing, rebuilt " + Show(m));
+        for (const auto& [key, m] : rebuilt_) Differ(core::Describe(key) + ": maintained nothing, rebuilt " + Show(m));
     }
 
   private:

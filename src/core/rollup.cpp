@@ -67,6 +67,15 @@ FunnelMeasures& FunnelMeasures::operator-=(const FunnelMeasures& other) {
 
 bool FunnelMeasures::IsZero() const { return *this == FunnelMeasures{}; }
 
+std::string Describe(const RollupKey& k) {
+    return k.program_id.str() + " " + FormatDate(k.day) + " partner=" + k.partner_id +
+           " link=" + (k.link_id.empty() ? "-" : k.link_id) + " source=" + k.source;
+}
+
+std::string Describe(const FunnelKey& k) {
+    return Describe(RollupKey{k.program_id, k.day, k.partner_id, k.link_id, k.source}) + " stage=" + k.stage;
+}
+
 std::vector<RollupDelta> ContributionOfClicks(std::span<const Click> clicks) {
     // Counted by reference to the click's ids first (a batch has a few clicks per cell), so a cell's key
     // strings are made once per cell, not once per click. The order is RollupKey's: ids compare as their text.

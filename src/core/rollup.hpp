@@ -107,6 +107,11 @@ struct FunnelCell {
     std::int64_t version = 0;
 };
 
+// "prg_… 2026-11-02 partner=prt_… link=lnk_… source=click [stage=won]" ("-" for no link): ids and
+// names of the schema only, so logs and messages may show it.
+std::string Describe(const RollupKey& key);
+std::string Describe(const FunnelKey& key);
+
 // --- Contributions: what each record adds. The write path and `rollups rebuild` both use these, so a
 // rebuild from raw rows equals what the writes maintained.
 

@@ -96,12 +96,12 @@ void BindKey(Statement& s, const core::FunnelKey& k) {
     s.Bind(5, k.source).Bind(6, k.stage);
 }
 
-std::string Describe(const core::RollupKey& k) {
+std::string CellFields(const core::RollupKey& k) {
     return "program=" + k.program_id.str() + " day=" + std::to_string(k.day) + " partner=" + k.partner_id +
            " link=" + k.link_id + " source=" + k.source;
 }
 
-std::string Describe(const core::FunnelKey& k) {
+std::string CellFields(const core::FunnelKey& k) {
     return "program=" + k.program_id.str() + " day=" + std::to_string(k.day) + " partner=" + k.partner_id +
            " link=" + k.link_id + " source=" + k.source + " stage=" + k.stage;
 }
@@ -110,7 +110,7 @@ std::string Describe(const core::FunnelKey& k) {
 // message may name it (kInternal never reaches a response).
 template <class Key>
 core::Error CorruptSketch(std::string_view table, std::string_view column, const Key& key) {
-    const auto cell = Describe(key);
+    const auto cell = CellFields(key);
     spdlog::error("event=sqlite_corrupt_row table={} {} column={}", table, cell, column);
     return core::Error::Internal("the stored " + std::string(column) + " of the " + std::string(table) + " cell (" +
                                  cell + ") could not be read");
