@@ -50,59 +50,46 @@ Result<void> Configure(sqlite3* db, const std::string& path, ConnectionRole role
 
 }  // namespace
 
-Statement::~Statement() {
-    if (stmt_ == nullptr) return;
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+void SqliteStatement::Reset() {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+    bind_rc_ = SQLITE_OK;
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
-
-Statement& Statement::Bind(int index, std::string_view text) {
-    const int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+void SqliteStatement::Bind(int index, std::string_view text) {
+    const int rc =
+        sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-    return *this;
 }
 
-Statement& Statement::Bind(int index, std::int64_t value) {
-    const int rc = sqlite3_bind_int64(stmt_, index, value);
+void SqliteStatement::Bind(int index, std::int64_t value) {
+    const int rc = sqlite3_bind_int64(stmt_.get(), index, value);
     if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-    return *this;
 }
 
-Statement& Statement::BindNull(int index) {
-    const int rc = sqlite3_bind_null(stmt_, index);
+void SqliteStatement::BindNull(int index) {
+    const int rc = sqlite3_bind_null(stmt_.get(), index);
     if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-    return *this;
 }
 
-Result<bool> Statement::Step(std::span<const ConstraintError> constraints) {
-    sqlite3* db = sqlite3_db_handle(stmt_);
-    if (bind_rc_ != SQLITE_OK) return core::Fail(ErrorFrom(db, bind_rc_, sqlite3_sql(stmt_)));
-    const int rc = sqlite3_step(stmt_);
+Result<bool> SqliteStatement::Step(std::span<const sql::ConstraintError> constraints) {
+    sqlite3* db = sqlite3_db_handle(stmt_.get());
+    if (bind_rc_ != SQLITE_OK) return core::Fail(ErrorFrom(db, bind_rc_, sqlite3_sql(stmt_.get())));
+    const int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return core::Fail(ErrorFrom(db, rc, sqlite3_sql(stmt_), constraints));
+    return core::Fail(ErrorFrom(db, rc, sqlite3_sql(stmt_.get()), constraints));
 }
 
-Result<void> Statement::Run(std::span<const ConstraintError> constraints) {
-    for (;;) {
-        auto row = Step(constraints);
-        if (!row) return core::Fail(row.error());
-        if (!*row) return {};
-    }
-}
+std::int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
 
-std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-std::string Statement::Text(int column) const {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+std::string SqliteStatement::Text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
     if (text == nullptr) return {};
-    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
 }
 
-bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool SqliteStatement::IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, ConnectionRole role, bool bulk_load) {
     sqlite3* raw = nullptr;
@@ -122,9 +109,9 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
                                           SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
         StmtHandle stmt(raw);
         if (rc != SQLITE_OK) return core::Fail(ErrorFrom(db_.get(), rc, sql));
-        it = statements_.emplace(std::string(sql), std::move(stmt)).first;
+        it = statements_.emplace(std::string(sql), std::make_unique<SqliteStatement>(std::move(stmt))).first;
     }
-    return Statement(it->second.get());
+    return sql::Statement(it->second.get());
 }
 
 Result<void> Connection::ExecScript(std::string_view sql) {
@@ -132,37 +119,6 @@ Result<void> Connection::ExecScript(std::string_view sql) {
     const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return core::Fail(ErrorFrom(db_.get(), rc, sql.substr(0, 80)));
     return {};
-}
-
-Result<Transaction> Transaction::Begin(Connection& conn, std::string_view begin_sql) {
-    auto begin = conn.Prepare(begin_sql);
-    if (!begin) return core::Fail(begin.error());
-    if (auto ok = begin->Run(); !ok) return core::Fail(ok.error());
-    return Transaction(conn);
-}
-
-Transaction::~Transaction() { Rollback(); }
-
-Result<void> Transaction::Commit() {
-    auto committed = [this]() -> Result<void> {
-        auto commit = conn_->Prepare("COMMIT");
-        if (!commit) return core::Fail(commit.error());
-        return commit->Run();
-    }();
-    if (!committed) {
-        Rollback();
-        return committed;
-    }
-    conn_ = nullptr;
-    return {};
-}
-
-void Transaction::Rollback() {
-    if (conn_ == nullptr) return;
-    Connection& conn = *std::exchange(conn_, nullptr);
-    if (!conn.InTransaction()) return;  // SQLite already rolled back (for instance after an I/O error)
-    auto rollback = conn.Prepare("ROLLBACK");
-    if (!rollback || !rollback->Run()) spdlog::error("event=sqlite_rollback_failed");
 }
 
 }  // namespace rt::storage::sqlite

@@ -12,9 +12,10 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "storage/sql/connection.hpp"
 #include "storage/sqlite/sqlite_error.hpp"
 
-// Thin RAII wrappers over the SQLite C API: a connection, its cached statements, a transaction.
+// The SQLite driver of the SQL store: a connection to a database file and its cached statements.
 namespace rt::storage::sqlite {
 
 using core::Result;
@@ -28,34 +29,22 @@ struct StmtFinalizer {
 using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
 using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
-// A borrowed, cached prepared statement in use. On destruction it is reset and its bindings cleared, ready
-// for the next use. Only one Statement per cached statement may be alive at a time.
-class Statement {
+// A cached prepared statement of a SqliteConnection.
+class SqliteStatement final : public sql::StatementImpl {
   public:
-    explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
-    ~Statement();
-    Statement(Statement&& other) noexcept;
-    Statement& operator=(Statement&&) = delete;
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
+    explicit SqliteStatement(StmtHandle stmt) : stmt_(std::move(stmt)) {}
 
-    // Binds 1-based parameter `index` (the text is copied). A failure surfaces at the next Step.
-    Statement& Bind(int index, std::string_view text);
-    Statement& Bind(int index, std::int64_t value);
-    Statement& BindNull(int index);
-
-    // Advances: true when a row is ready to read, false when the statement is done. Failures as ErrorFrom.
-    Result<bool> Step(std::span<const ConstraintError> constraints = {});
-    // Steps until done; for statements that return no rows.
-    Result<void> Run(std::span<const ConstraintError> constraints = {});
-
-    // Columns of the current row, 0-based. NULL reads as 0 and "".
-    std::int64_t Int(int column) const;
-    std::string Text(int column) const;
-    bool IsNull(int column) const;
+    void Bind(int index, std::string_view text) override;
+    void Bind(int index, std::int64_t value) override;
+    void BindNull(int index) override;
+    Result<bool> Step(std::span<const sql::ConstraintError> constraints) override;
+    std::int64_t Int(int column) const override;
+    std::string Text(int column) const override;
+    bool IsNull(int column) const override;
+    void Reset() override;
 
   private:
-    sqlite3_stmt* stmt_;
+    StmtHandle stmt_;
     int bind_rc_ = SQLITE_OK;
 };
 
@@ -65,7 +54,7 @@ enum class ConnectionRole {
 };
 
 // One connection to a database file. Not thread-safe: one thread uses it at a time.
-class Connection {
+class Connection final : public sql::Connection {
   public:
     static constexpr int kBusyTimeoutMs = 5000;
 
@@ -79,38 +68,24 @@ class Connection {
 
     // The statement for `sql`, prepared on first use (SQLITE_PREPARE_PERSISTENT) and kept for the life
     // of the connection.
-    Result<Statement> Prepare(std::string_view sql);
+    Result<sql::Statement> Prepare(std::string_view sql) override;
     // Runs `sql`, one or more statements without parameters, without caching it (migrations).
-    Result<void> ExecScript(std::string_view sql);
+    Result<void> ExecScript(std::string_view sql) override;
 
     // Rows changed by the most recent INSERT, UPDATE or DELETE.
-    int Changes() const { return sqlite3_changes(db_.get()); }
-    bool InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+    int Changes() const override { return sqlite3_changes(db_.get()); }
+    bool InTransaction() const override { return sqlite3_get_autocommit(db_.get()) == 0; }
+    // One writer at a time already: nothing to lock.
+    Result<void> LockProgram(std::string_view) override { return {}; }
 
   private:
     explicit Connection(DbHandle db) : db_(std::move(db)) {}
 
     DbHandle db_;
-    std::map<std::string, StmtHandle, std::less<>> statements_;  // by SQL text; finalized before db_ closes
+    std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> statements_;  // by SQL text; finalized before db_ closes
 };
 
-// An open transaction; rolled back on destruction unless committed.
-class Transaction {
-  public:
-    // `begin_sql` is "BEGIN IMMEDIATE" (takes the write lock now) or "BEGIN" (deferred).
-    static Result<Transaction> Begin(Connection& conn, std::string_view begin_sql);
-    ~Transaction();
-    Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
-    Transaction& operator=(Transaction&&) = delete;
-
-    // Commits durably. On failure the transaction is rolled back and the error returned.
-    Result<void> Commit();
-
-  private:
-    explicit Transaction(Connection& conn) : conn_(&conn) {}
-    void Rollback();
-
-    Connection* conn_;  // null once committed or rolled back
-};
+using sql::Statement;
+using sql::Transaction;
 
 }  // namespace rt::storage::sqlite

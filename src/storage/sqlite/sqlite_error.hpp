@@ -6,19 +6,12 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "storage/sql/connection.hpp"
 
 namespace rt::storage::sqlite {
 
-// How a statement reports a constraint it may violate, in words for the caller.
-struct ConstraintError {
-    // The columns as SQLite names a UNIQUE or PRIMARY KEY violation ("links.code",
-    // "partners.program_id, partners.email"), or kForeignKey for any foreign key violation.
-    std::string_view columns;
-    core::ErrorCode code;
-    std::string_view message;
-};
-
-inline constexpr std::string_view kForeignKey = "FOREIGN KEY";
+using sql::ConstraintError;
+using sql::kForeignKey;
 
 // The error for a failed SQLite call `rc` on `db`: kUnavailable for BUSY/LOCKED; the matching entry of
 // `constraints` for a constraint violation (a generic kConflict for an unlisted uniqueness or foreign

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "storage/sqlite/migrations.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/sql_tx.hpp"
 
 namespace rt::storage::sqlite {
 
@@ -14,7 +14,7 @@ Result<void> RunTransaction(Connection& conn, std::string_view begin_sql, bool w
                             const std::function<Result<void>(ports::StoreTx&)>& body) {
     auto tx = Transaction::Begin(conn, begin_sql);
     if (!tx) return core::Fail(tx.error());
-    SqliteTx store_tx(conn, writable);
+    sql::SqlTx store_tx(conn, writable);
     if (auto done = body(store_tx); !done) return done;
     if (store_tx.broken()) return core::Fail(*store_tx.broken());  // rolled back by ~Transaction
     return tx->Commit();

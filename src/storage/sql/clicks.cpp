@@ -1,14 +1,14 @@
-// The clicks table: SqliteTx's click methods. Columns and index: migrations.cpp, schema v4.
+// The clicks table: SqlTx's click methods. Columns and index: migrations.cpp, schema v4.
 #include <spdlog/spdlog.h>
 
 #include <string>
 #include <vector>
 
 #include "storage/click_rules.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -54,7 +54,7 @@ Result<core::Click> ReadClick(const Statement& row) {
 
 }  // namespace
 
-Result<void> SqliteTx::InsertClicks(std::span<const core::Click> clicks) {
+Result<void> SqlTx::InsertClicks(std::span<const core::Click> clicks) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     // One cached prepared statement, bound and stepped once per click, all inside the caller's one
     // transaction: the batch costs one commit (one fsync), and no SQL is parsed per row.
@@ -69,7 +69,7 @@ Result<void> SqliteTx::InsertClicks(std::span<const core::Click> clicks) {
     return {};
 }
 
-Result<core::Click> SqliteTx::GetClick(const core::ClickId& id) {
+Result<core::Click> SqlTx::GetClick(const core::ClickId& id) {
     auto statement = conn_.Prepare("SELECT " + std::string(kClickColumns) + " FROM clicks WHERE id = ?1");
     if (!statement) return core::Fail(statement.error());
     statement->Bind(1, id.str());
@@ -79,7 +79,7 @@ Result<core::Click> SqliteTx::GetClick(const core::ClickId& id) {
     return ReadClick(*statement);
 }
 
-Result<std::vector<core::Click>> SqliteTx::ListVisitorClicks(const core::ProgramId& program_id,
+Result<std::vector<core::Click>> SqlTx::ListVisitorClicks(const core::ProgramId& program_id,
                                                              const core::VisitorId& visitor_id, core::TimePoint since) {
     // Served by clicks_visitor (program_id, visitor_id, id); ids are time-ordered, so id order is time order.
     auto statement = conn_.Prepare("SELECT " + std::string(kClickColumns) +
@@ -98,7 +98,7 @@ Result<std::vector<core::Click>> SqliteTx::ListVisitorClicks(const core::Program
     return out;
 }
 
-Result<void> SqliteTx::ForEachClick(const core::ProgramId& program_id,
+Result<void> SqlTx::ForEachClick(const core::ProgramId& program_id,
                                     const std::function<Result<void>(const core::Click&)>& fn) {
     // The clicks table is keyed by id alone (time-ordered inserts): this walks it in key order and
     // skips other programs' rows. A rebuild is the only caller.
@@ -116,4 +116,4 @@ Result<void> SqliteTx::ForEachClick(const core::ProgramId& program_id,
     }
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

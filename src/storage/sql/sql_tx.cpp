@@ -1,15 +1,15 @@
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/sql_tx.hpp"
 
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sql/query.hpp"
+#include "storage/sql/rows.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -35,7 +35,7 @@ constexpr ConstraintError kApiKeyConstraints[] = {
 
 }  // namespace
 
-Result<void> SqliteTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) {
+Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) {
     if (broken_) return core::Fail(*broken_);
     if (!writable_) return body(*this);
     auto exec = [&](std::string_view sql) -> Result<void> {
@@ -47,6 +47,7 @@ Result<void> SqliteTx::Savepoint(const std::function<Result<void>(ports::StoreTx
     auto done = body(*this);
     if (!done) {
         last_events_.clear();
+        owned_.clear();  // rolling back to a savepoint releases the locks taken after it
         if (auto undone = exec("ROLLBACK TO rt_request"); !undone) {
             broken_ = undone.error();
             return undone;
@@ -59,18 +60,26 @@ Result<void> SqliteTx::Savepoint(const std::function<Result<void>(ports::StoreTx
     return done;
 }
 
-Result<void> SqliteTx::InsertProgram(const core::Program& program) {
+Result<void> SqlTx::InsertProgram(const core::Program& program) {
     return Write(
         Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"}),
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints);
 }
 
-Result<core::Program> SqliteTx::GetProgram(const core::ProgramId& id) {
+Result<void> SqlTx::Own(const core::ProgramId& program_id) {
+    if (!writable_ || owned_.contains(program_id)) return {};
+    if (auto locked = conn_.LockProgram(program_id.str()); !locked) return locked;
+    owned_.insert(program_id);
+    return {};
+}
+
+Result<core::Program> SqlTx::GetProgram(const core::ProgramId& id) {
+    if (auto owned = Own(id); !owned) return core::Fail(owned.error());
     return GetOne(conn_, Concat({"SELECT ", kProgramColumns, " FROM programs WHERE id = ?1"}), id.str(), &ReadProgram,
                   kProgramNotFound);
 }
 
-Result<void> SqliteTx::UpdateProgram(const core::Program& program) {
+Result<void> SqlTx::UpdateProgram(const core::Program& program) {
     return Write(
         "UPDATE programs SET name = ?2, currency = ?3, destination_domains = ?4, attribution_model = ?5, "
         "attribution_window_days = ?6, stages = ?7, updated_at = ?9, sticky_customers = ?10, commission = ?11 "
@@ -78,79 +87,79 @@ Result<void> SqliteTx::UpdateProgram(const core::Program& program) {
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints, kProgramNotFound);
 }
 
-Result<core::Page<core::Program>> SqliteTx::ListPrograms(const core::PageRequest& page) {
+Result<core::Page<core::Program>> SqlTx::ListPrograms(const core::PageRequest& page) {
     return ListPage(conn_, kProgramColumns, "programs", {}, page, &ReadProgram);
 }
 
-Result<void> SqliteTx::InsertPartner(const core::Partner& partner) {
+Result<void> SqlTx::InsertPartner(const core::Partner& partner) {
     return Write(
         Concat({"INSERT INTO partners (", kPartnerColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"}),
         [&](Statement& s) { BindPartner(s, partner); }, kPartnerConstraints);
 }
 
-Result<core::Partner> SqliteTx::GetPartner(const core::PartnerId& id) {
+Result<core::Partner> SqlTx::GetPartner(const core::PartnerId& id) {
     return GetOne(conn_, Concat({"SELECT ", kPartnerColumns, " FROM partners WHERE id = ?1"}), id.str(), &ReadPartner,
                   kPartnerNotFound);
 }
 
-Result<void> SqliteTx::UpdatePartner(const core::Partner& partner) {
+Result<void> SqlTx::UpdatePartner(const core::Partner& partner) {
     return Write(
         "UPDATE partners SET name = ?3, email = ?4, status = ?5, partner_group = ?6, updated_at = ?8 WHERE id = ?1",
         [&](Statement& s) { BindPartner(s, partner); }, kPartnerConstraints, kPartnerNotFound);
 }
 
-Result<core::Page<core::Partner>> SqliteTx::ListPartners(const ports::PartnerFilter& filter,
+Result<core::Page<core::Partner>> SqlTx::ListPartners(const ports::PartnerFilter& filter,
                                                          const core::PageRequest& page) {
     auto equals = Equals(std::pair{"program_id", filter.program_id}, std::pair{"id", filter.partner_id});
     return ListPage(conn_, kPartnerColumns, "partners", equals, page, &ReadPartner);
 }
 
-Result<void> SqliteTx::InsertLink(const core::Link& link) {
+Result<void> SqlTx::InsertLink(const core::Link& link) {
     return Write(
         Concat({"INSERT INTO links (", kLinkColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"}),
         [&](Statement& s) { BindLink(s, link); }, kLinkConstraints);
 }
 
-Result<core::Link> SqliteTx::GetLink(const core::LinkId& id) {
+Result<core::Link> SqlTx::GetLink(const core::LinkId& id) {
     return GetOne(conn_, Concat({"SELECT ", kLinkColumns, " FROM links WHERE id = ?1"}), id.str(), &ReadLink,
                   kLinkNotFound);
 }
 
-Result<core::Link> SqliteTx::GetLinkByCode(std::string_view code) {
+Result<core::Link> SqlTx::GetLinkByCode(std::string_view code) {
     return GetOne(conn_, Concat({"SELECT ", kLinkColumns, " FROM links WHERE code = ?1"}), code, &ReadLink,
                   kLinkNotFound);
 }
 
-Result<void> SqliteTx::UpdateLink(const core::Link& link) {
+Result<void> SqlTx::UpdateLink(const core::Link& link) {
     return Write(
         "UPDATE links SET code = ?4, destination = ?5, campaign = ?6, channel = ?7, status = ?8, updated_at = ?10 "
         "WHERE id = ?1",
         [&](Statement& s) { BindLink(s, link); }, kLinkConstraints, kLinkNotFound);
 }
 
-Result<core::Page<core::Link>> SqliteTx::ListLinks(const ports::LinkFilter& filter, const core::PageRequest& page) {
+Result<core::Page<core::Link>> SqlTx::ListLinks(const ports::LinkFilter& filter, const core::PageRequest& page) {
     auto equals = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kLinkColumns, "links", equals, page, &ReadLink);
 }
 
-Result<void> SqliteTx::InsertApiKey(const core::ApiKeyRecord& key) {
+Result<void> SqlTx::InsertApiKey(const core::ApiKeyRecord& key) {
     return Write(
         Concat({"INSERT INTO api_keys (", kApiKeyColumns, ") VALUES (?1, ?2, ?3, ?4, ?5)"}),
         [&](Statement& s) { BindApiKey(s, key); }, kApiKeyConstraints);
 }
 
-Result<core::ApiKeyRecord> SqliteTx::GetApiKey(const core::ApiKeyId& id) {
+Result<core::ApiKeyRecord> SqlTx::GetApiKey(const core::ApiKeyId& id) {
     return GetOne(conn_, Concat({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE id = ?1"}), id.str(), &ReadApiKey,
                   kApiKeyNotFound);
 }
 
-Result<int> SqliteTx::DeleteApiKeysByName(std::string_view name) {
+Result<int> SqlTx::DeleteApiKeysByName(std::string_view name) {
     auto done = Write("DELETE FROM api_keys WHERE name = ?1", [&](Statement& s) { s.Bind(1, name); }, {});
     if (!done) return core::Fail(done.error());
     return conn_.Changes();
 }
 
-Result<int> SqliteTx::CountPrograms() {
+Result<int> SqlTx::CountPrograms() {
     auto statement = conn_.Prepare("SELECT count(*) FROM programs");
     if (!statement) return core::Fail(statement.error());
     auto row = statement->Step();
@@ -158,4 +167,4 @@ Result<int> SqliteTx::CountPrograms() {
     return *row ? static_cast<int>(statement->Int(0)) : 0;
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

@@ -9,12 +9,12 @@
 #include "core/partner.hpp"
 #include "core/program.hpp"
 #include "core/referral.hpp"
-#include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/sql/connection.hpp"
 
 // How each domain type maps to its table's columns. Bind* binds parameters ?1..?N in the order of the
 // type's column list; Read* decodes the current row of a statement that selected that list, and fails
 // with kInternal (logged) when a stored value does not decode.
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 inline constexpr std::string_view kProgramColumns =
     "id, name, currency, destination_domains, attribution_model, attribution_window_days, stages, created_at, "
@@ -40,8 +40,8 @@ Result<core::ApiKeyRecord> ReadApiKey(const Statement& row);
 void BindOptionalTime(Statement& statement, int index, const std::optional<core::TimePoint>& time);
 std::optional<core::TimePoint> ReadOptionalTime(const Statement& row, int column);
 
-// Defined beside their tables' methods: sqlite_referrals.cpp (the history is a JSON column of the row) and
-// sqlite_conversions.cpp. Optional times are NULL when absent.
+// Defined beside their tables' methods: referrals.cpp (the history is a JSON column of the row) and
+// conversions.cpp. Optional times are NULL when absent.
 inline constexpr std::string_view kReferralColumns =
     "id, program_id, partner_id, customer_id, source, click_id, coupon_code, stage, history, value_amount, "
     "value_currency, created_at, updated_at, converted_at";
@@ -53,4 +53,4 @@ inline constexpr std::string_view kConversionColumns =
     "journey_started_at";
 Result<core::Conversion> ReadConversion(const Statement& row);
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

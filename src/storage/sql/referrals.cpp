@@ -1,14 +1,14 @@
-// Referrals and their stage history: SqliteTx's methods for them.
+// Referrals and their stage history: SqlTx's methods for them.
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/query.hpp"
+#include "storage/sql/rows.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -47,7 +47,7 @@ std::optional<std::vector<core::StageChange>> DecodeHistory(const std::string& t
 }
 
 core::Error Corrupt(const core::ReferralId& id, std::string_view column) {
-    spdlog::error("event=sqlite_corrupt_row table=referrals id={} column={}", id.str(), column);
+    spdlog::error("event=corrupt_row table=referrals id={} column={}", id.str(), column);
     return core::Error::Internal("a stored referrals row could not be read; see the server log");
 }
 
@@ -93,32 +93,32 @@ Result<core::Referral> ReadReferral(const Statement& row) {
     return r;
 }
 
-Result<void> SqliteTx::InsertReferral(const core::Referral& referral) {
+Result<void> SqlTx::InsertReferral(const core::Referral& referral) {
     return Write(
         Concat({"INSERT INTO referrals (", kReferralColumns,
                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"}),
         [&](Statement& s) { BindReferral(s, referral); }, kReferralConstraints);
 }
 
-Result<void> SqliteTx::UpdateReferral(const core::Referral& referral) {
+Result<void> SqlTx::UpdateReferral(const core::Referral& referral) {
     return Write(
         "UPDATE referrals SET stage = ?8, history = ?9, value_amount = ?10, value_currency = ?11, "
         "updated_at = ?13, converted_at = ?14 WHERE id = ?1",
         [&](Statement& s) { BindReferralChange(s, referral); }, kReferralConstraints, kReferralNotFound);
 }
 
-Result<core::Referral> SqliteTx::GetReferral(const core::ReferralId& id) {
+Result<core::Referral> SqlTx::GetReferral(const core::ReferralId& id) {
     return GetOne(conn_, Concat({"SELECT ", kReferralColumns, " FROM referrals WHERE id = ?1"}), id.str(),
                   &ReadReferral, kReferralNotFound);
 }
 
-Result<core::Page<core::Referral>> SqliteTx::ListReferrals(const ports::FunnelFilter& filter,
+Result<core::Page<core::Referral>> SqlTx::ListReferrals(const ports::FunnelFilter& filter,
                                                            const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kReferralColumns, "referrals", where, page, &ReadReferral);
 }
 
-Result<std::optional<core::Referral>> SqliteTx::FindReferralOfCustomer(const core::ProgramId& program_id,
+Result<std::optional<core::Referral>> SqlTx::FindReferralOfCustomer(const core::ProgramId& program_id,
                                                                        const core::CustomerId& customer_id,
                                                                        core::TimePoint since) {
     return FindOne(
@@ -130,4 +130,4 @@ Result<std::optional<core::Referral>> SqliteTx::FindReferralOfCustomer(const cor
         &ReadReferral);
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

@@ -1,4 +1,4 @@
-// Report rollups (rollup_cells, funnel_cells) and the program-wide scans that rebuild them: SqliteTx's
+// Report rollups (rollup_cells, funnel_cells) and the program-wide scans that rebuild them: SqlTx's
 // methods for them. Tables and indexes: migrations.cpp, schema v5.
 #include <spdlog/spdlog.h>
 
@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/query.hpp"
+#include "storage/sql/rows.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -111,7 +111,7 @@ std::string CellFields(const core::FunnelKey& k) {
 template <class Key>
 core::Error CorruptSketch(std::string_view table, std::string_view column, const Key& key) {
     const auto cell = CellFields(key);
-    spdlog::error("event=sqlite_corrupt_row table={} {} column={}", table, cell, column);
+    spdlog::error("event=corrupt_row table={} {} column={}", table, cell, column);
     return core::Error::Internal("the stored " + std::string(column) + " of the " + std::string(table) + " cell (" +
                                  cell + ") could not be read");
 }
@@ -203,7 +203,7 @@ Result<void> Walk(Statement& statement, RowReader<T> read, const Fn& fn) {
 
 // Each call is atomic: a failed call keeps none of its deltas, even when the transaction goes on. One delta
 // is one upsert statement, atomic by itself; several run inside a savepoint.
-Result<void> SqliteTx::AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) {
+Result<void> SqlTx::AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     auto add = [&](const core::RollupDelta& delta) -> Result<void> {
         auto sketch = MergedSketch(conn_, kSelectRollupSketch, delta.key, delta.add.time_to_conversion, "rollup_cells",
@@ -228,7 +228,7 @@ Result<void> SqliteTx::AddRollups(std::span<const core::RollupDelta> deltas, std
     });
 }
 
-Result<void> SqliteTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) {
+Result<void> SqlTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, std::int64_t version) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     auto add = [&](const core::FunnelDelta& delta) -> Result<void> {
         auto sketch = MergedSketch(conn_, kSelectFunnelSketch, delta.key, delta.add.time_in_stage, "funnel_cells",
@@ -251,7 +251,7 @@ Result<void> SqliteTx::AddFunnelRollups(std::span<const core::FunnelDelta> delta
     });
 }
 
-Result<void> SqliteTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
+Result<void> SqlTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
                                      const RollupFn& fn) {
     auto statement =
         conn_.Prepare(Concat({"SELECT ", Rollup().columns, " FROM ", CellsOf("rollup_cells", after_version),
@@ -261,7 +261,7 @@ Result<void> SqliteTx::ForEachRollup(const core::ProgramId& program_id, std::int
     return Walk(*statement, &ReadRollupCell, fn);
 }
 
-Result<void> SqliteTx::ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
+Result<void> SqlTx::ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
                                            const FunnelFn& fn) {
     auto statement = conn_.Prepare(Concat({"SELECT ", kFunnelColumns, " FROM ", CellsOf("funnel_cells", after_version),
                                            " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kFunnelKey}));
@@ -270,7 +270,7 @@ Result<void> SqliteTx::ForEachFunnelRollup(const core::ProgramId& program_id, st
     return Walk(*statement, &ReadFunnelCell, fn);
 }
 
-Result<void> SqliteTx::DeleteRollups(const core::ProgramId& program_id) {
+Result<void> SqlTx::DeleteRollups(const core::ProgramId& program_id) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     return Atomically(conn_, [&]() -> Result<void> {
         const auto bind = [&](Statement& s) { s.Bind(1, program_id.str()); };
@@ -279,7 +279,7 @@ Result<void> SqliteTx::DeleteRollups(const core::ProgramId& program_id) {
     });
 }
 
-Result<void> SqliteTx::ForEachReferral(const core::ProgramId& program_id,
+Result<void> SqlTx::ForEachReferral(const core::ProgramId& program_id,
                                        const std::function<Result<void>(const core::Referral&)>& fn) {
     // In (program_id, id) order: the UNIQUE (program_id, id) index serves it without sorting.
     auto statement =
@@ -289,7 +289,7 @@ Result<void> SqliteTx::ForEachReferral(const core::ProgramId& program_id,
     return Walk(*statement, &ReadReferral, fn);
 }
 
-Result<void> SqliteTx::ForEachConversion(const core::ProgramId& program_id,
+Result<void> SqlTx::ForEachConversion(const core::ProgramId& program_id,
                                          const std::function<Result<void>(const core::Conversion&)>& fn) {
     auto statement =
         conn_.Prepare(Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE program_id = ?1 ORDER BY id"}));
@@ -298,4 +298,4 @@ Result<void> SqliteTx::ForEachConversion(const core::ProgramId& program_id,
     return Walk(*statement, &ReadConversion, fn);
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

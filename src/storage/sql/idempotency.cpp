@@ -1,9 +1,9 @@
-// The answers kept for Idempotency-Key repeats: SqliteTx's methods for them.
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+// The answers kept for Idempotency-Key repeats: SqlTx's methods for them.
+#include "storage/sql/query.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -24,7 +24,7 @@ Result<ports::IdempotencyRecord> ReadIdempotency(const Statement& row) {
 
 }  // namespace
 
-Result<void> SqliteTx::InsertIdempotency(const ports::IdempotencyRecord& record) {
+Result<void> SqlTx::InsertIdempotency(const ports::IdempotencyRecord& record) {
     return Write(
         Concat({"INSERT INTO idempotency_keys (", kIdempotencyColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"}),
         [&](Statement& s) {
@@ -34,7 +34,7 @@ Result<void> SqliteTx::InsertIdempotency(const ports::IdempotencyRecord& record)
         kIdempotencyConstraints);
 }
 
-Result<std::optional<ports::IdempotencyRecord>> SqliteTx::FindIdempotency(std::string_view scope,
+Result<std::optional<ports::IdempotencyRecord>> SqlTx::FindIdempotency(std::string_view scope,
                                                                           std::string_view key) {
     return FindOne(
         conn_,
@@ -42,4 +42,4 @@ Result<std::optional<ports::IdempotencyRecord>> SqliteTx::FindIdempotency(std::s
         [&](Statement& s) { s.Bind(1, scope).Bind(2, key); }, &ReadIdempotency);
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

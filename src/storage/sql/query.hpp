@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "core/page.hpp"
-#include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/sql/connection.hpp"
 #include "storage/store_rules.hpp"
 
-// The query shapes SqliteTx's methods share: one row by key, an optional row, every row, a newest-first page,
-// and a savepoint for writes of several statements. Each reads rows with a Read* function of sqlite_rows.hpp
+// The query shapes SqlTx's methods share: one row by key, an optional row, every row, a newest-first page,
+// and a savepoint for writes of several statements. Each reads rows with a Read* function of rows.hpp
 // or of the resource's own file.
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 template <class T>
 using RowReader = Result<T> (*)(const Statement&);
@@ -142,4 +142,4 @@ Result<void> Atomically(Connection& conn, Body body) {
     return done;
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

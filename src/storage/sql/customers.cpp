@@ -1,9 +1,9 @@
-// The program's customers and coupons: SqliteTx's methods for them.
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+// The program's customers and coupons: SqlTx's methods for them.
+#include "storage/sql/query.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -83,63 +83,63 @@ Result<std::optional<core::Customer>> FindCustomerBy(Connection& conn, std::stri
 
 }  // namespace
 
-Result<void> SqliteTx::InsertCustomer(const core::Customer& customer) {
+Result<void> SqlTx::InsertCustomer(const core::Customer& customer) {
     return Write(
         Concat({"INSERT INTO customers (", kCustomerColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"}),
         [&](Statement& s) { BindCustomer(s, customer, true); }, kCustomerConstraints);
 }
 
-Result<void> SqliteTx::UpdateCustomer(const core::Customer& customer) {
+Result<void> SqlTx::UpdateCustomer(const core::Customer& customer) {
     return Write(
         "UPDATE customers SET external_id = ?3, email_hash = ?4, email_sealed = ?5, name_sealed = ?6, "
         "credited_partner_id = ?7 WHERE id = ?1",
         [&](Statement& s) { BindCustomer(s, customer, false); }, kCustomerConstraints, kCustomerNotFound);
 }
 
-Result<core::Customer> SqliteTx::GetCustomer(const core::CustomerId& id) {
+Result<core::Customer> SqlTx::GetCustomer(const core::CustomerId& id) {
     return GetOne(conn_, Concat({"SELECT ", kCustomerColumns, " FROM customers WHERE id = ?1"}), id.str(),
                   &ReadCustomer, kCustomerNotFound);
 }
 
-Result<std::optional<core::Customer>> SqliteTx::FindCustomerByExternalId(const core::ProgramId& program_id,
+Result<std::optional<core::Customer>> SqlTx::FindCustomerByExternalId(const core::ProgramId& program_id,
                                                                          std::string_view external_id) {
     return FindCustomerBy(conn_, "external_id", program_id, external_id);
 }
 
-Result<std::optional<core::Customer>> SqliteTx::FindCustomerByEmailHash(const core::ProgramId& program_id,
+Result<std::optional<core::Customer>> SqlTx::FindCustomerByEmailHash(const core::ProgramId& program_id,
                                                                         std::string_view email_hash) {
     return FindCustomerBy(conn_, "email_hash", program_id, email_hash);
 }
 
-Result<void> SqliteTx::InsertCoupon(const core::Coupon& coupon) {
+Result<void> SqlTx::InsertCoupon(const core::Coupon& coupon) {
     return Write(
         Concat({"INSERT INTO coupons (", kCouponColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"}),
         [&](Statement& s) { BindCoupon(s, coupon); }, kCouponConstraints);
 }
 
-Result<void> SqliteTx::UpdateCoupon(const core::Coupon& coupon) {
+Result<void> SqlTx::UpdateCoupon(const core::Coupon& coupon) {
     return Write(
         "UPDATE coupons SET code = ?2, active = ?3 WHERE id = ?1",
         [&](Statement& s) { s.Bind(1, coupon.id.str()).Bind(2, coupon.code).Bind(3, std::int64_t{coupon.active}); },
         kCouponConstraints, kCouponNotFound);
 }
 
-Result<core::Coupon> SqliteTx::GetCoupon(const core::CouponId& id) {
+Result<core::Coupon> SqlTx::GetCoupon(const core::CouponId& id) {
     return GetOne(conn_, Concat({"SELECT ", kCouponColumns, " FROM coupons WHERE id = ?1"}), id.str(), &ReadCoupon,
                   kCouponNotFound);
 }
 
-Result<std::optional<core::Coupon>> SqliteTx::FindCouponByCode(const core::ProgramId& program_id,
+Result<std::optional<core::Coupon>> SqlTx::FindCouponByCode(const core::ProgramId& program_id,
                                                                std::string_view code) {
     return FindOne(
         conn_, Concat({"SELECT ", kCouponColumns, " FROM coupons WHERE program_id = ?1 AND code = ?2"}),
         [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, code); }, &ReadCoupon);
 }
 
-Result<core::Page<core::Coupon>> SqliteTx::ListCoupons(const ports::FunnelFilter& filter,
+Result<core::Page<core::Coupon>> SqlTx::ListCoupons(const ports::FunnelFilter& filter,
                                                        const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kCouponColumns, "coupons", where, page, &ReadCoupon);
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

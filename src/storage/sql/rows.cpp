@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sql/rows.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,14 +6,14 @@
 
 #include "storage/commission_plan_json.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
 using nlohmann::json;
 
 core::Error Corrupt(std::string_view table, std::string_view id, std::string_view column) {
-    spdlog::error("event=sqlite_corrupt_row table={} id={} column={}", table, id, column);
+    spdlog::error("event=corrupt_row table={} id={} column={}", table, id, column);
     return core::Error::Internal("a stored " + std::string(table) + " row could not be read; see the server log");
 }
 
@@ -187,4 +187,4 @@ Result<core::ApiKeyRecord> ReadApiKey(const Statement& row) {
     return k;
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

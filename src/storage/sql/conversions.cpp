@@ -1,14 +1,14 @@
-// Conversions (sales and refunds) with their attribution: SqliteTx's methods for them.
+// Conversions (sales and refunds) with their attribution: SqlTx's methods for them.
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/query.hpp"
+#include "storage/sql/rows.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -53,7 +53,7 @@ std::optional<std::vector<core::Credit>> DecodeCredits(const std::string& text) 
 }
 
 core::Error Corrupt(const core::ConversionId& id, std::string_view column) {
-    spdlog::error("event=sqlite_corrupt_row table=conversions id={} column={}", id.str(), column);
+    spdlog::error("event=corrupt_row table=conversions id={} column={}", id.str(), column);
     return core::Error::Internal("a stored conversions row could not be read; see the server log");
 }
 
@@ -114,7 +114,7 @@ Result<core::Conversion> ReadConversion(const Statement& row) {
     return c;
 }
 
-Result<void> SqliteTx::InsertConversion(const core::Conversion& conversion) {
+Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     return Atomically(conn_, [&]() -> Result<void> {
         auto inserted = Write(
@@ -124,7 +124,7 @@ Result<void> SqliteTx::InsertConversion(const core::Conversion& conversion) {
         if (!inserted) return inserted;
         for (const auto& credit : conversion.attribution.credits) {
             auto credited = Write(
-                "INSERT OR IGNORE INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3)",
+                "INSERT INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                 [&](Statement& s) {
                     s.Bind(1, conversion.program_id.str())
                         .Bind(2, credit.partner_id.str())
@@ -137,19 +137,19 @@ Result<void> SqliteTx::InsertConversion(const core::Conversion& conversion) {
     });
 }
 
-Result<core::Conversion> SqliteTx::GetConversion(const core::ConversionId& id) {
+Result<core::Conversion> SqlTx::GetConversion(const core::ConversionId& id) {
     return GetOne(conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE id = ?1"}), id.str(),
                   &ReadConversion, kConversionNotFound);
 }
 
-Result<std::optional<core::Conversion>> SqliteTx::FindConversionByExternalId(const core::ProgramId& program_id,
+Result<std::optional<core::Conversion>> SqlTx::FindConversionByExternalId(const core::ProgramId& program_id,
                                                                              std::string_view external_id) {
     return FindOne(
         conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE program_id = ?1 AND external_id = ?2"}),
         [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, external_id); }, &ReadConversion);
 }
 
-Result<core::Page<core::Conversion>> SqliteTx::ListConversions(const ports::FunnelFilter& filter,
+Result<core::Page<core::Conversion>> SqlTx::ListConversions(const ports::FunnelFilter& filter,
                                                                const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id});
     if (filter.partner_id) {
@@ -159,10 +159,10 @@ Result<core::Page<core::Conversion>> SqliteTx::ListConversions(const ports::Funn
     return ListPage(conn_, kConversionColumns, "conversions", where, page, &ReadConversion);
 }
 
-Result<std::vector<core::Conversion>> SqliteTx::ListRefundsOf(const core::ConversionId& sale_id) {
+Result<std::vector<core::Conversion>> SqlTx::ListRefundsOf(const core::ConversionId& sale_id) {
     return FindAll(
         conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE refund_of = ?1 ORDER BY id"}),
         [&](Statement& s) { s.Bind(1, sale_id.str()); }, &ReadConversion);
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

@@ -1,12 +1,12 @@
-// The people who log in: SqliteTx's methods for users, invites and sessions (schema v6).
+// The people who log in: SqlTx's methods for users, invites and sessions (schema v6).
 #include <spdlog/spdlog.h>
 
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/query.hpp"
+#include "storage/sql/rows.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -31,7 +31,7 @@ constexpr std::string_view kInviteColumns = "token_hash, user_id, created_at, ex
 constexpr std::string_view kSessionColumns = "token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at";
 
 core::Error CorruptUser(const std::string& id, std::string_view column) {
-    spdlog::error("event=sqlite_corrupt_row table=users id={} column={}", id, column);
+    spdlog::error("event=corrupt_row table=users id={} column={}", id, column);
     return core::Error::Internal("a stored users row could not be read; see the server log");
 }
 
@@ -82,24 +82,24 @@ Result<core::Session> ReadSession(const Statement& row) {
 
 }  // namespace
 
-Result<void> SqliteTx::InsertUser(const core::User& user) {
+Result<void> SqlTx::InsertUser(const core::User& user) {
     return Write(
         Concat({"INSERT INTO users (", kUserColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"}),
         [&](Statement& s) { BindUser(s, user); }, kUserConstraints);
 }
 
-Result<core::User> SqliteTx::GetUser(const core::UserId& id) {
+Result<core::User> SqlTx::GetUser(const core::UserId& id) {
     return GetOne(conn_, Concat({"SELECT ", kUserColumns, " FROM users WHERE id = ?1"}), id.str(), &ReadUser,
                   kUserNotFound);
 }
 
-Result<std::optional<core::User>> SqliteTx::FindUserByEmail(std::string_view email) {
+Result<std::optional<core::User>> SqlTx::FindUserByEmail(std::string_view email) {
     return FindOne(
         conn_, Concat({"SELECT ", kUserColumns, " FROM users WHERE email = ?1"}),
         [&](Statement& s) { s.Bind(1, email); }, &ReadUser);
 }
 
-Result<void> SqliteTx::UpdateUser(const core::User& user) {
+Result<void> SqlTx::UpdateUser(const core::User& user) {
     return Write(
         "UPDATE users SET password_hash = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
         [&](Statement& s) {
@@ -109,11 +109,11 @@ Result<void> SqliteTx::UpdateUser(const core::User& user) {
         kUserConstraints, kUserNotFound);
 }
 
-Result<core::Page<core::User>> SqliteTx::ListUsers(const core::PageRequest& page) {
+Result<core::Page<core::User>> SqlTx::ListUsers(const core::PageRequest& page) {
     return ListPage(conn_, kUserColumns, "users", {}, page, &ReadUser);
 }
 
-Result<void> SqliteTx::InsertInvite(const core::Invite& invite) {
+Result<void> SqlTx::InsertInvite(const core::Invite& invite) {
     return Write(
         Concat({"INSERT INTO invites (", kInviteColumns, ") VALUES (?1, ?2, ?3, ?4, ?5)"}),
         [&](Statement& s) {
@@ -124,13 +124,13 @@ Result<void> SqliteTx::InsertInvite(const core::Invite& invite) {
         kInviteConstraints);
 }
 
-Result<std::optional<core::Invite>> SqliteTx::FindInvite(std::string_view token_hash) {
+Result<std::optional<core::Invite>> SqlTx::FindInvite(std::string_view token_hash) {
     return FindOne(
         conn_, Concat({"SELECT ", kInviteColumns, " FROM invites WHERE token_hash = ?1"}),
         [&](Statement& s) { s.Bind(1, token_hash); }, &ReadInvite);
 }
 
-Result<void> SqliteTx::MarkInviteUsed(std::string_view token_hash, core::TimePoint at) {
+Result<void> SqlTx::MarkInviteUsed(std::string_view token_hash, core::TimePoint at) {
     auto done = Write("UPDATE invites SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL",
                       [&](Statement& s) { s.Bind(1, token_hash).Bind(2, at.unix_ms); }, {});
     if (!done || conn_.Changes() > 0) return done;
@@ -140,7 +140,7 @@ Result<void> SqliteTx::MarkInviteUsed(std::string_view token_hash, core::TimePoi
     return core::Fail(core::Error::Conflict(std::string(kInviteUsed)));
 }
 
-Result<void> SqliteTx::InsertSession(const core::Session& session) {
+Result<void> SqlTx::InsertSession(const core::Session& session) {
     return Write(
         Concat({"INSERT INTO sessions (", kSessionColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"}),
         [&](Statement& s) {
@@ -151,23 +151,23 @@ Result<void> SqliteTx::InsertSession(const core::Session& session) {
         kSessionConstraints);
 }
 
-Result<std::optional<core::Session>> SqliteTx::FindSession(std::string_view token_hash) {
+Result<std::optional<core::Session>> SqlTx::FindSession(std::string_view token_hash) {
     return FindOne(
         conn_, Concat({"SELECT ", kSessionColumns, " FROM sessions WHERE token_hash = ?1"}),
         [&](Statement& s) { s.Bind(1, token_hash); }, &ReadSession);
 }
 
-Result<void> SqliteTx::TouchSession(std::string_view token_hash, core::TimePoint last_seen_at) {
+Result<void> SqlTx::TouchSession(std::string_view token_hash, core::TimePoint last_seen_at) {
     return Write(
         "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
         [&](Statement& s) { s.Bind(1, token_hash).Bind(2, last_seen_at.unix_ms); }, {}, kSessionNotFound);
 }
 
-Result<void> SqliteTx::DeleteSession(std::string_view token_hash) {
+Result<void> SqlTx::DeleteSession(std::string_view token_hash) {
     return Write("DELETE FROM sessions WHERE token_hash = ?1", [&](Statement& s) { s.Bind(1, token_hash); }, {});
 }
 
-Result<int> SqliteTx::DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) {
+Result<int> SqlTx::DeleteExpiredSessions(core::TimePoint now, std::int64_t idle_ms) {
     // The same condition as core::IsExpired: now >= min(expires_at, last_seen_at + idle_ms).
     auto done = Write("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2",
                       [&](Statement& s) { s.Bind(1, now.unix_ms).Bind(2, idle_ms); }, {});
@@ -175,4 +175,4 @@ Result<int> SqliteTx::DeleteExpiredSessions(core::TimePoint now, std::int64_t id
     return conn_.Changes();
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

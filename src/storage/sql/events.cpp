@@ -1,12 +1,12 @@
-// The ledger's rows: SqliteTx's event methods.
+// The ledger's rows: SqlTx's event methods.
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -52,7 +52,8 @@ Result<core::Event> ReadEvent(const Statement& row) {
 
 }  // namespace
 
-Result<void> SqliteTx::AppendEvent(const core::Event& event) {
+Result<void> SqlTx::AppendEvent(const core::Event& event) {
+    if (auto owned = Own(event.program_id); !owned) return owned;
     const std::string sql =
         "INSERT INTO events (" + std::string(kEventColumns) + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     auto written = Write(
@@ -67,8 +68,9 @@ Result<void> SqliteTx::AppendEvent(const core::Event& event) {
     return written;
 }
 
-Result<std::optional<core::Event>> SqliteTx::LastEvent(const core::ProgramId& program_id) {
+Result<std::optional<core::Event>> SqlTx::LastEvent(const core::ProgramId& program_id) {
     if (auto it = last_events_.find(program_id); it != last_events_.end()) return std::optional(it->second);
+    if (auto owned = Own(program_id); !owned) return core::Fail(owned.error());
     auto statement = conn_.Prepare("SELECT " + std::string(kEventColumns) +
                                    " FROM events WHERE program_id = ?1 ORDER BY seq DESC LIMIT 1");
     if (!statement) return core::Fail(statement.error());
@@ -81,7 +83,7 @@ Result<std::optional<core::Event>> SqliteTx::LastEvent(const core::ProgramId& pr
     return std::optional<core::Event>(std::move(*event));
 }
 
-Result<std::vector<core::Event>> SqliteTx::ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
+Result<std::vector<core::Event>> SqlTx::ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
                                                       int limit) {
     auto statement = conn_.Prepare("SELECT " + std::string(kEventColumns) +
                                    " FROM events WHERE program_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
@@ -99,4 +101,4 @@ Result<std::vector<core::Event>> SqliteTx::ListEvents(const core::ProgramId& pro
     return out;
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

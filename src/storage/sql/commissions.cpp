@@ -1,11 +1,11 @@
-// Commissions: SqliteTx's methods for them.
+// Commissions: SqlTx's methods for them.
 #include <spdlog/spdlog.h>
 
-#include "storage/sqlite/sqlite_query.hpp"
-#include "storage/sqlite/sqlite_tx.hpp"
+#include "storage/sql/query.hpp"
+#include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
 namespace {
 
@@ -40,7 +40,7 @@ Result<core::Commission> ReadCommission(const Statement& row) {
     c.amount = {row.Int(4), core::Currency::FromTrusted(row.Text(5))};
     auto status = core::ParseCommissionStatus(row.Text(6));
     if (!status) {
-        spdlog::error("event=sqlite_corrupt_row table=commissions id={} column=status", c.id.str());
+        spdlog::error("event=corrupt_row table=commissions id={} column=status", c.id.str());
         return core::Fail(core::Error::Internal("a stored commissions row could not be read; see the server log"));
     }
     c.status = *status;
@@ -51,22 +51,22 @@ Result<core::Commission> ReadCommission(const Statement& row) {
 
 }  // namespace
 
-Result<void> SqliteTx::InsertCommission(const core::Commission& commission) {
+Result<void> SqlTx::InsertCommission(const core::Commission& commission) {
     return Write(
         Concat({"INSERT INTO commissions (", kCommissionColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"}),
         [&](Statement& s) { BindCommission(s, commission); }, kCommissionConstraints);
 }
 
-Result<std::vector<core::Commission>> SqliteTx::ListCommissionsOfConversion(const core::ConversionId& id) {
+Result<std::vector<core::Commission>> SqlTx::ListCommissionsOfConversion(const core::ConversionId& id) {
     return FindAll(
         conn_, Concat({"SELECT ", kCommissionColumns, " FROM commissions WHERE conversion_id = ?1 ORDER BY id"}),
         [&](Statement& s) { s.Bind(1, id.str()); }, &ReadCommission);
 }
 
-Result<core::Page<core::Commission>> SqliteTx::ListCommissions(const ports::FunnelFilter& filter,
+Result<core::Page<core::Commission>> SqlTx::ListCommissions(const ports::FunnelFilter& filter,
                                                                const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kCommissionColumns, "commissions", where, page, &ReadCommission);
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql

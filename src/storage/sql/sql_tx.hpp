@@ -2,19 +2,26 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "ports/store.hpp"
-#include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/sql/connection.hpp"
 #include "storage/store_rules.hpp"
 
-namespace rt::storage::sqlite {
+namespace rt::storage::sql {
 
-// The StoreTx of the SQLite store: the queries of one transaction already begun on `conn`. Not
-// thread-safe; lives only inside Store::Transact.
-class SqliteTx final : public ports::StoreTx {
+// The StoreTx of the SQL stores (SQLite and PostgreSQL): the queries of one transaction already begun on `conn`.
+// Not thread-safe; lives only inside Store::Transact.
+//
+// Several writers (PostgreSQL, several nodes): a write transaction owns a program — it is the only writer of that
+// program's rows that are read before they are written (the ledger's end, external ids, customers) — from the
+// first time it reads the program (GetProgram) or its ledger (LastEvent, AppendEvent) until it ends: see
+// Connection::LockProgram. Every write flow reads its program before it looks for duplicates, so that the same
+// conversion sent to two nodes is found by the second, and the event chain never forks.
+class SqlTx final : public ports::StoreTx {
   public:
     // `writable` false: every write fails with kInternal (a read transaction runs on a query_only reader).
-    SqliteTx(Connection& conn, bool writable) : conn_(conn), writable_(writable) {}
+    SqlTx(Connection& conn, bool writable) : conn_(conn), writable_(writable) {}
 
     Result<void> InsertProgram(const core::Program& program) override;
     Result<core::Program> GetProgram(const core::ProgramId& id) override;
@@ -41,7 +48,7 @@ class SqliteTx final : public ports::StoreTx {
     Result<int> DeleteApiKeysByName(std::string_view name) override;
     Result<int> CountPrograms() override;
 
-    // sqlite_customers.cpp. UpdateCustomer replaces external_id, email_hash, email_sealed, name_sealed and
+    // customers.cpp. UpdateCustomer replaces external_id, email_hash, email_sealed, name_sealed and
     // credited_partner; UpdateCoupon replaces code and active.
     Result<void> InsertCustomer(const core::Customer& customer) override;
     Result<void> UpdateCustomer(const core::Customer& customer) override;
@@ -58,7 +65,7 @@ class SqliteTx final : public ports::StoreTx {
     Result<core::Page<core::Coupon>> ListCoupons(const ports::FunnelFilter& filter,
                                                  const core::PageRequest& page) override;
 
-    Result<void> InsertReferral(const core::Referral& referral) override;  // sqlite_referrals.cpp
+    Result<void> InsertReferral(const core::Referral& referral) override;  // referrals.cpp
     Result<void> UpdateReferral(const core::Referral& referral) override;
     Result<core::Referral> GetReferral(const core::ReferralId& id) override;
     Result<core::Page<core::Referral>> ListReferrals(const ports::FunnelFilter& filter,
@@ -67,7 +74,7 @@ class SqliteTx final : public ports::StoreTx {
                                                                  const core::CustomerId& customer_id,
                                                                  core::TimePoint since) override;
 
-    // sqlite_conversions.cpp. InsertConversion also writes a conversion_credits row per credited partner.
+    // conversions.cpp. InsertConversion also writes a conversion_credits row per credited partner.
     Result<void> InsertConversion(const core::Conversion& conversion) override;
     Result<core::Conversion> GetConversion(const core::ConversionId& id) override;
     Result<std::optional<core::Conversion>> FindConversionByExternalId(const core::ProgramId& program_id,
@@ -76,27 +83,27 @@ class SqliteTx final : public ports::StoreTx {
                                                          const core::PageRequest& page) override;
     Result<std::vector<core::Conversion>> ListRefundsOf(const core::ConversionId& sale_id) override;
 
-    Result<void> InsertCommission(const core::Commission& commission) override;  // sqlite_commissions.cpp
+    Result<void> InsertCommission(const core::Commission& commission) override;  // commissions.cpp
     Result<std::vector<core::Commission>> ListCommissionsOfConversion(const core::ConversionId& id) override;
     Result<core::Page<core::Commission>> ListCommissions(const ports::FunnelFilter& filter,
                                                          const core::PageRequest& page) override;
 
-    Result<void> InsertIdempotency(const ports::IdempotencyRecord& record) override;  // sqlite_idempotency.cpp
+    Result<void> InsertIdempotency(const ports::IdempotencyRecord& record) override;  // idempotency.cpp
     Result<std::optional<ports::IdempotencyRecord>> FindIdempotency(std::string_view scope,
                                                                     std::string_view key) override;
 
-    Result<void> AppendEvent(const core::Event& event) override;  // sqlite_events.cpp
+    Result<void> AppendEvent(const core::Event& event) override;  // events.cpp
     Result<std::optional<core::Event>> LastEvent(const core::ProgramId& program_id) override;
     Result<std::vector<core::Event>> ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
                                                 int limit) override;
 
-    Result<void> InsertClicks(std::span<const core::Click> clicks) override;  // sqlite_clicks.cpp
+    Result<void> InsertClicks(std::span<const core::Click> clicks) override;  // clicks.cpp
     Result<core::Click> GetClick(const core::ClickId& id) override;
     Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
                                                        const core::VisitorId& visitor_id,
                                                        core::TimePoint since) override;
 
-    // sqlite_rollups.cpp. Each Add* call is atomic (a savepoint): on failure none of its deltas is kept. The
+    // rollups.cpp. Each Add* call is atomic (a savepoint): on failure none of its deltas is kept. The
     // ForEach* walks step one statement while calling `fn`, which may use this transaction but must not start
     // the same walk again (the walk's cached statement is in use).
     Result<void> AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) override;
@@ -113,7 +120,7 @@ class SqliteTx final : public ports::StoreTx {
     Result<void> ForEachConversion(const core::ProgramId& program_id,
                                    const std::function<Result<void>(const core::Conversion&)>& fn) override;
 
-    // sqlite_users.cpp: users, invites and sessions.
+    // users.cpp: users, invites and sessions.
     Result<void> InsertUser(const core::User& user) override;
     Result<core::User> GetUser(const core::UserId& id) override;
     Result<std::optional<core::User>> FindUserByEmail(std::string_view email) override;
@@ -135,6 +142,9 @@ class SqliteTx final : public ports::StoreTx {
     const std::optional<core::Error>& broken() const { return broken_; }
 
   private:
+    // Takes the program (Connection::LockProgram) once per transaction; a no-op in a read transaction.
+    Result<void> Own(const core::ProgramId& program_id);
+
     // Runs a write that binds with `bind` and must change one row: kNotFound (`not_found`) when it changes none.
     template <class Bind>
     Result<void> Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
@@ -147,10 +157,11 @@ class SqliteTx final : public ports::StoreTx {
     // without a query (every append of a conversion reads the chain's end). Cleared when a savepoint rolls
     // back, as the rows it describes may be gone.
     std::map<core::ProgramId, core::Event> last_events_;
+    std::set<core::ProgramId> owned_;  // the programs this transaction owns (Own)
 };
 
 template <class Bind>
-Result<void> SqliteTx::Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
+Result<void> SqlTx::Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
                              std::string_view not_found) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     auto statement = conn_.Prepare(sql);
@@ -161,4 +172,4 @@ Result<void> SqliteTx::Write(std::string_view sql, Bind bind, std::span<const Co
     return {};
 }
 
-}  // namespace rt::storage::sqlite
+}  // namespace rt::storage::sql
