@@ -3,6 +3,7 @@
 #include <string>
 
 #include "storage/memory/memory_store.hpp"
+#include "storage/postgres/pg_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace rt::storage {
@@ -21,7 +22,9 @@ core::Error BadUrl() {
 core::Result<std::unique_ptr<ports::Store>> OpenStore(std::string_view url, const StoreOptions& options) {
     if (url == "memory://") return std::make_unique<MemoryStore>();
     if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-        return core::Fail(core::Error::Unavailable("the PostgreSQL backend is not built yet"));
+        auto store = postgres::PgStore::Open(std::string(url), options.max_connections);
+        if (!store) return core::Fail(store.error());
+        return std::unique_ptr<ports::Store>(std::move(*store));
     }
     if (!url.starts_with(kSqliteScheme) || url.size() == kSqliteScheme.size()) return core::Fail(BadUrl());
     auto store = sqlite::SqliteStore::Open(std::string(url.substr(kSqliteScheme.size())), options.read_connections,

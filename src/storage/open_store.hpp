@@ -16,16 +16,18 @@ struct StoreOptions {
     // (`reftrack demo`): commits no longer wait for the disk, so a crash of the machine may lose the last
     // transactions or corrupt the file. Never for serving. Ignored by the memory store.
     bool bulk_load = false;
+    // PostgreSQL: the most connections the pool opens (each one a server process); opened as needed. At least 1.
+    int max_connections = 16;
 };
 
 // Opens the store that `url` names (the `db` setting):
 //   sqlite:///abs/path.db   SQLite file at an absolute path
 //   sqlite://rel/path.db    SQLite file relative to the current directory
 //   memory://               the in-memory fake, for tests; empty on every open
-//   postgresql://…          kUnavailable: the PostgreSQL backend is not built yet
+//   postgresql://…          a PostgreSQL database (libpq connection URL; postgres:// too)
 // The file and its parent directory are created when missing. Does not migrate: call Migrate().
 // Errors: kInvalid (field "db") for any other form; kUnavailable, naming the path, when the file cannot
-// be opened.
+// be opened or the server cannot be reached.
 core::Result<std::unique_ptr<ports::Store>> OpenStore(std::string_view url, const StoreOptions& options = {});
 
 }  // namespace rt::storage

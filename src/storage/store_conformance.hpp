@@ -26,6 +26,8 @@ struct Backend {
     bool reads_during_write = false;  // a read transaction completes while a write transaction is open
     // Records schema `version` in the closed store at `dir` behind its back; empty when impossible.
     std::function<void(const std::filesystem::path& dir, int version)> force_schema_version;
+    // Why the backend cannot run here (PostgreSQL outside CTest's cluster); the tests then skip. Empty: it can.
+    std::function<std::string()> unavailable;
 };
 
 // gtest names and prints a backend by its name.
@@ -88,6 +90,9 @@ std::vector<std::string> Ids(const core::Page<T>& page) {
 class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
   protected:
     void SetUp() override {
+        if (GetParam().unavailable) {
+            if (auto reason = GetParam().unavailable(); !reason.empty()) GTEST_SKIP() << reason;
+        }
         store_ = OpenStore();
         ASSERT_NE(store_, nullptr);
         auto migrated = store_->Migrate();

@@ -3,11 +3,15 @@
 
 #include "storage/store_conformance.hpp"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
+
+#include <fstream>
 
 #include "storage/memory/memory_store.hpp"
 #include "storage/open_store.hpp"
 #include "storage/store_rules.hpp"
+#include "support/pg_test_db.hpp"
 
 namespace rt::storage::testing {
 namespace {
@@ -23,6 +27,28 @@ void ForceSqliteSchemaVersion(const std::filesystem::path& dir, int version) {
     sqlite3_close(db);
 }
 
+// A test's PostgreSQL database: created on the first open of its directory, named in the directory so that a
+// reopen finds the same data. The throwaway cluster is wiped at the end of the run.
+std::string PgDatabaseOf(const std::filesystem::path& dir) {
+    const auto file = dir / "postgresql.url";
+    std::string url;
+    if (std::ifstream in(file); in && std::getline(in, url) && !url.empty()) return url;
+    url = rt::testing::CreatePgTestDatabase();
+    std::ofstream(file) << url << "\n";
+    return url;
+}
+
+void ForcePgSchemaVersion(const std::filesystem::path& dir, int version) {
+    PGconn* conn = PQconnectdb(PgDatabaseOf(dir).c_str());
+    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    const std::string sql =
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (" + std::to_string(version) + ", 1)";
+    PGresult* result = PQexec(conn, sql.c_str());
+    EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+    PQclear(result);
+    PQfinish(conn);
+}
+
 const Backend kBackends[] = {
     {.name = "memory", .open = [](const std::filesystem::path&) { return storage::OpenStore("memory://"); }},
     {.name = "sqlite",
@@ -33,6 +59,18 @@ const Backend kBackends[] = {
      .durable = true,
      .reads_during_write = true,
      .force_schema_version = ForceSqliteSchemaVersion},
+    {.name = "postgresql",
+     .open = [](const std::filesystem::path& dir) { return storage::OpenStore(PgDatabaseOf(dir)); },
+     .durable = true,
+     .reads_during_write = true,
+     .force_schema_version = ForcePgSchemaVersion,
+     .unavailable =
+         [] {
+             return rt::testing::PgTestServerUrl()
+                        ? std::string()
+                        : std::string(
+                              "RT_TEST_PG_DIR is not set: run through ctest, which starts a PostgreSQL cluster");
+         }},
 };
 
 }  // namespace

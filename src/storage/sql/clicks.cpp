@@ -80,7 +80,7 @@ Result<core::Click> SqlTx::GetClick(const core::ClickId& id) {
 }
 
 Result<std::vector<core::Click>> SqlTx::ListVisitorClicks(const core::ProgramId& program_id,
-                                                             const core::VisitorId& visitor_id, core::TimePoint since) {
+                                                          const core::VisitorId& visitor_id, core::TimePoint since) {
     // Served by clicks_visitor (program_id, visitor_id, id); ids are time-ordered, so id order is time order.
     auto statement = conn_.Prepare("SELECT " + std::string(kClickColumns) +
                                    " FROM clicks WHERE program_id = ?1 AND visitor_id = ?2 AND at >= ?3 ORDER BY id");
@@ -99,7 +99,7 @@ Result<std::vector<core::Click>> SqlTx::ListVisitorClicks(const core::ProgramId&
 }
 
 Result<void> SqlTx::ForEachClick(const core::ProgramId& program_id,
-                                    const std::function<Result<void>(const core::Click&)>& fn) {
+                                 const std::function<Result<void>(const core::Click&)>& fn) {
     // The clicks table is keyed by id alone (time-ordered inserts): this walks it in key order and
     // skips other programs' rows. A rebuild is the only caller.
     auto statement =

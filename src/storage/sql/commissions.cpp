@@ -64,7 +64,7 @@ Result<std::vector<core::Commission>> SqlTx::ListCommissionsOfConversion(const c
 }
 
 Result<core::Page<core::Commission>> SqlTx::ListCommissions(const ports::FunnelFilter& filter,
-                                                               const core::PageRequest& page) {
+                                                            const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kCommissionColumns, "commissions", where, page, &ReadCommission);
 }

@@ -105,6 +105,10 @@ class Connection {
     // time anyway (a no-op); PostgreSQL takes a transaction-scoped advisory lock, so that writers at several
     // nodes append one chain, in commit order, without forking it.
     virtual Result<void> LockProgram(std::string_view program_id) = 0;
+
+    // A FROM term that reads `table` through `index` where the engine takes such a hint (SQLite's INDEXED BY,
+    // where its planner, without statistics, would pick a worse plan); just `table` where it plans by itself.
+    virtual std::string ThroughIndex(std::string_view table, std::string_view index) const = 0;
 };
 
 // An open transaction; rolled back on destruction unless committed.

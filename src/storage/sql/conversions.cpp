@@ -124,7 +124,8 @@ Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
         if (!inserted) return inserted;
         for (const auto& credit : conversion.attribution.credits) {
             auto credited = Write(
-                "INSERT INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                "INSERT INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3) ON "
+                "CONFLICT DO NOTHING",
                 [&](Statement& s) {
                     s.Bind(1, conversion.program_id.str())
                         .Bind(2, credit.partner_id.str())
@@ -143,14 +144,14 @@ Result<core::Conversion> SqlTx::GetConversion(const core::ConversionId& id) {
 }
 
 Result<std::optional<core::Conversion>> SqlTx::FindConversionByExternalId(const core::ProgramId& program_id,
-                                                                             std::string_view external_id) {
+                                                                          std::string_view external_id) {
     return FindOne(
         conn_, Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE program_id = ?1 AND external_id = ?2"}),
         [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, external_id); }, &ReadConversion);
 }
 
 Result<core::Page<core::Conversion>> SqlTx::ListConversions(const ports::FunnelFilter& filter,
-                                                               const core::PageRequest& page) {
+                                                            const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id});
     if (filter.partner_id) {
         where.push_back(

@@ -102,12 +102,12 @@ Result<core::Customer> SqlTx::GetCustomer(const core::CustomerId& id) {
 }
 
 Result<std::optional<core::Customer>> SqlTx::FindCustomerByExternalId(const core::ProgramId& program_id,
-                                                                         std::string_view external_id) {
+                                                                      std::string_view external_id) {
     return FindCustomerBy(conn_, "external_id", program_id, external_id);
 }
 
 Result<std::optional<core::Customer>> SqlTx::FindCustomerByEmailHash(const core::ProgramId& program_id,
-                                                                        std::string_view email_hash) {
+                                                                     std::string_view email_hash) {
     return FindCustomerBy(conn_, "email_hash", program_id, email_hash);
 }
 
@@ -129,15 +129,13 @@ Result<core::Coupon> SqlTx::GetCoupon(const core::CouponId& id) {
                   kCouponNotFound);
 }
 
-Result<std::optional<core::Coupon>> SqlTx::FindCouponByCode(const core::ProgramId& program_id,
-                                                               std::string_view code) {
+Result<std::optional<core::Coupon>> SqlTx::FindCouponByCode(const core::ProgramId& program_id, std::string_view code) {
     return FindOne(
         conn_, Concat({"SELECT ", kCouponColumns, " FROM coupons WHERE program_id = ?1 AND code = ?2"}),
         [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, code); }, &ReadCoupon);
 }
 
-Result<core::Page<core::Coupon>> SqlTx::ListCoupons(const ports::FunnelFilter& filter,
-                                                       const core::PageRequest& page) {
+Result<core::Page<core::Coupon>> SqlTx::ListCoupons(const ports::FunnelFilter& filter, const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kCouponColumns, "coupons", where, page, &ReadCoupon);
 }

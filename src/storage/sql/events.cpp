@@ -84,7 +84,7 @@ Result<std::optional<core::Event>> SqlTx::LastEvent(const core::ProgramId& progr
 }
 
 Result<std::vector<core::Event>> SqlTx::ListEvents(const core::ProgramId& program_id, std::int64_t after_seq,
-                                                      int limit) {
+                                                   int limit) {
     auto statement = conn_.Prepare("SELECT " + std::string(kEventColumns) +
                                    " FROM events WHERE program_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
     if (!statement) return core::Fail(statement.error());

@@ -34,8 +34,7 @@ Result<void> SqlTx::InsertIdempotency(const ports::IdempotencyRecord& record) {
         kIdempotencyConstraints);
 }
 
-Result<std::optional<ports::IdempotencyRecord>> SqlTx::FindIdempotency(std::string_view scope,
-                                                                          std::string_view key) {
+Result<std::optional<ports::IdempotencyRecord>> SqlTx::FindIdempotency(std::string_view scope, std::string_view key) {
     return FindOne(
         conn_,
         Concat({"SELECT ", kIdempotencyColumns, " FROM idempotency_keys WHERE scope = ?1 AND idempotency_key = ?2"}),

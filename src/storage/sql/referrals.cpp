@@ -113,14 +113,14 @@ Result<core::Referral> SqlTx::GetReferral(const core::ReferralId& id) {
 }
 
 Result<core::Page<core::Referral>> SqlTx::ListReferrals(const ports::FunnelFilter& filter,
-                                                           const core::PageRequest& page) {
+                                                        const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
     return ListPage(conn_, kReferralColumns, "referrals", where, page, &ReadReferral);
 }
 
 Result<std::optional<core::Referral>> SqlTx::FindReferralOfCustomer(const core::ProgramId& program_id,
-                                                                       const core::CustomerId& customer_id,
-                                                                       core::TimePoint since) {
+                                                                    const core::CustomerId& customer_id,
+                                                                    core::TimePoint since) {
     return FindOne(
         conn_,
         Concat({"SELECT ", kReferralColumns,

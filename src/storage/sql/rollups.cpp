@@ -57,13 +57,13 @@ const RollupSql& Rollup() {
         for (const auto& m : kMeasures) {
             out.columns += Concat({", ", m.name});
             values += ", ?" + std::to_string(index++);
-            sums += Concat({", ", m.name, " = ", m.name, " + excluded.", m.name});
+            sums += Concat({", ", m.name, " = rollup_cells.", m.name, " + excluded.", m.name});
         }
         out.columns += ", time_to_conversion";
         const std::string sketch = "?" + std::to_string(kRollupSketch);
         out.upsert = Concat({"INSERT INTO rollup_cells (", out.columns, ") VALUES (", values, ", coalesce(", sketch,
                              ", '')) ON CONFLICT (", kRollupKey, ") DO UPDATE SET ", sums,
-                             ", time_to_conversion = coalesce(", sketch, ", time_to_conversion)"});
+                             ", time_to_conversion = coalesce(", sketch, ", rollup_cells.time_to_conversion)"});
         return out;
     }();
     return sql;
@@ -83,8 +83,8 @@ constexpr std::string_view kFunnelUpsert =
     "INSERT INTO funnel_cells (program_id, day, partner_id, link_id, source, stage, version, entered, moved_on, "
     "time_in_stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, '')) "
     "ON CONFLICT (program_id, day, partner_id, link_id, source, stage) DO UPDATE SET version = excluded.version, "
-    "entered = entered + excluded.entered, moved_on = moved_on + excluded.moved_on, "
-    "time_in_stage = coalesce(?10, time_in_stage)";
+    "entered = funnel_cells.entered + excluded.entered, moved_on = funnel_cells.moved_on + excluded.moved_on, "
+    "time_in_stage = coalesce(?10, funnel_cells.time_in_stage)";
 
 void BindKey(Statement& s, const core::RollupKey& k) {
     s.Bind(1, k.program_id.str()).Bind(2, std::int64_t{k.day}).Bind(3, k.partner_id).Bind(4, k.link_id);
@@ -180,9 +180,9 @@ Result<core::FunnelCell> ReadFunnelCell(const Statement& row) {
 // The FROM term of a walk over `table`'s cells of one program. Every cell (after_version 0): the primary key,
 // already in key order. The cells written since a version: its (program_id, version) index, then a sort of
 // only those; without statistics SQLite would scan every cell of the program by primary key instead.
-std::string CellsOf(std::string_view table, std::int64_t after_version) {
+std::string CellsOf(const Connection& conn, std::string_view table, std::int64_t after_version) {
     if (after_version <= 0) return std::string(table);
-    return Concat({table, " INDEXED BY ", table, "_version"});
+    return conn.ThroughIndex(table, Concat({table, "_version"}));
 }
 
 // Steps `statement` to its end, handing each row, decoded by `read`, to `fn`; stops at the first error of
@@ -251,10 +251,9 @@ Result<void> SqlTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, 
     });
 }
 
-Result<void> SqlTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version,
-                                     const RollupFn& fn) {
+Result<void> SqlTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version, const RollupFn& fn) {
     auto statement =
-        conn_.Prepare(Concat({"SELECT ", Rollup().columns, " FROM ", CellsOf("rollup_cells", after_version),
+        conn_.Prepare(Concat({"SELECT ", Rollup().columns, " FROM ", CellsOf(conn_, "rollup_cells", after_version),
                               " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kRollupKey}));
     if (!statement) return core::Fail(statement.error());
     statement->Bind(1, program_id.str()).Bind(2, after_version);
@@ -262,9 +261,10 @@ Result<void> SqlTx::ForEachRollup(const core::ProgramId& program_id, std::int64_
 }
 
 Result<void> SqlTx::ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
-                                           const FunnelFn& fn) {
-    auto statement = conn_.Prepare(Concat({"SELECT ", kFunnelColumns, " FROM ", CellsOf("funnel_cells", after_version),
-                                           " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kFunnelKey}));
+                                        const FunnelFn& fn) {
+    auto statement =
+        conn_.Prepare(Concat({"SELECT ", kFunnelColumns, " FROM ", CellsOf(conn_, "funnel_cells", after_version),
+                              " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kFunnelKey}));
     if (!statement) return core::Fail(statement.error());
     statement->Bind(1, program_id.str()).Bind(2, after_version);
     return Walk(*statement, &ReadFunnelCell, fn);
@@ -280,7 +280,7 @@ Result<void> SqlTx::DeleteRollups(const core::ProgramId& program_id) {
 }
 
 Result<void> SqlTx::ForEachReferral(const core::ProgramId& program_id,
-                                       const std::function<Result<void>(const core::Referral&)>& fn) {
+                                    const std::function<Result<void>(const core::Referral&)>& fn) {
     // In (program_id, id) order: the UNIQUE (program_id, id) index serves it without sorting.
     auto statement =
         conn_.Prepare(Concat({"SELECT ", kReferralColumns, " FROM referrals WHERE program_id = ?1 ORDER BY id"}));
@@ -290,7 +290,7 @@ Result<void> SqlTx::ForEachReferral(const core::ProgramId& program_id,
 }
 
 Result<void> SqlTx::ForEachConversion(const core::ProgramId& program_id,
-                                         const std::function<Result<void>(const core::Conversion&)>& fn) {
+                                      const std::function<Result<void>(const core::Conversion&)>& fn) {
     auto statement =
         conn_.Prepare(Concat({"SELECT ", kConversionColumns, " FROM conversions WHERE program_id = ?1 ORDER BY id"}));
     if (!statement) return core::Fail(statement.error());

@@ -109,7 +109,7 @@ Result<void> SqlTx::UpdatePartner(const core::Partner& partner) {
 }
 
 Result<core::Page<core::Partner>> SqlTx::ListPartners(const ports::PartnerFilter& filter,
-                                                         const core::PageRequest& page) {
+                                                      const core::PageRequest& page) {
     auto equals = Equals(std::pair{"program_id", filter.program_id}, std::pair{"id", filter.partner_id});
     return ListPage(conn_, kPartnerColumns, "partners", equals, page, &ReadPartner);
 }

@@ -162,7 +162,7 @@ class SqlTx final : public ports::StoreTx {
 
 template <class Bind>
 Result<void> SqlTx::Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
-                             std::string_view not_found) {
+                          std::string_view not_found) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     auto statement = conn_.Prepare(sql);
     if (!statement) return core::Fail(statement.error());

@@ -57,8 +57,7 @@ void SqliteStatement::Reset() {
 }
 
 void SqliteStatement::Bind(int index, std::string_view text) {
-    const int rc =
-        sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 

@@ -77,12 +77,16 @@ class Connection final : public sql::Connection {
     bool InTransaction() const override { return sqlite3_get_autocommit(db_.get()) == 0; }
     // One writer at a time already: nothing to lock.
     Result<void> LockProgram(std::string_view) override { return {}; }
+    std::string ThroughIndex(std::string_view table, std::string_view index) const override {
+        return std::string(table) + " INDEXED BY " + std::string(index);
+    }
 
   private:
     explicit Connection(DbHandle db) : db_(std::move(db)) {}
 
     DbHandle db_;
-    std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> statements_;  // by SQL text; finalized before db_ closes
+    std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>>
+        statements_;  // by SQL text; finalized before db_ closes
 };
 
 using sql::Statement;

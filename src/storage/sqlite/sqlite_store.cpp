@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "storage/sqlite/migrations.hpp"
 #include "storage/sql/sql_tx.hpp"
+#include "storage/sqlite/migrations.hpp"
 
 namespace rt::storage::sqlite {
 

@@ -1,0 +1,108 @@
+#include "storage/postgres/pg_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "storage/postgres/pg_migrations.hpp"
+#include "storage/sql/sql_tx.hpp"
+
+namespace rt::storage::postgres {
+
+namespace {
+
+constexpr std::string_view kBeginWrite = "BEGIN";
+constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+}  // namespace
+
+PgStore::PgStore(std::string url, int max_connections, std::unique_ptr<PgConnection> first)
+    : url_(std::move(url)), max_connections_(std::max(max_connections, 1)) {
+    idle_.push_back(std::move(first));
+    open_ = 1;
+}
+
+Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url, int max_connections) {
+    auto first = PgConnection::Open(url);
+    if (!first) return core::Fail(first.error());
+    return std::unique_ptr<PgStore>(new PgStore(url, max_connections, std::move(*first)));
+}
+
+Result<PgStore::Lease> PgStore::Acquire() {
+    std::unique_lock lock(mu_);
+    freed_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
+    if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(*this, std::move(conn));
+    }
+    ++open_;  // reserve the slot, then connect without holding the lock
+    lock.unlock();
+    auto conn = PgConnection::Open(url_);
+    if (!conn) {
+        std::lock_guard relock(mu_);
+        --open_;
+        freed_.notify_one();
+        return core::Fail(conn.error());
+    }
+    return Lease(*this, std::move(*conn));
+}
+
+void PgStore::Return(std::unique_ptr<PgConnection> conn) {
+    std::lock_guard lock(mu_);
+    if (conn && conn->Healthy() && !conn->InTransaction()) {
+        idle_.push_back(std::move(conn));
+    } else {
+        if (conn) spdlog::warn("event=postgres_connection_dropped");
+        --open_;
+    }
+    freed_.notify_one();
+}
+
+Result<void> PgStore::Transact(ports::TxMode mode, const std::function<Result<void>(ports::StoreTx&)>& body) {
+    const bool write = mode == ports::TxMode::kWrite;
+    // Idle connections may all have died with a server restart: each failed BEGIN drops one, then a new one is
+    // opened. Nothing of the body has run when BEGIN fails, so trying again is safe.
+    for (int attempt = 0;; ++attempt) {
+        auto lease = Acquire();
+        if (!lease) return core::Fail(lease.error());
+        PgConnection& conn = **lease;
+        auto tx = sql::Transaction::Begin(conn, write ? kBeginWrite : kBeginRead);
+        if (!tx) {
+            if (!conn.Healthy() && attempt <= max_connections_) continue;
+            return core::Fail(tx.error());
+        }
+        sql::SqlTx store_tx(conn, write);
+        if (auto done = body(store_tx); !done) return done;
+        if (store_tx.broken()) return core::Fail(*store_tx.broken());  // rolled back by ~Transaction
+        return tx->Commit();
+    }
+}
+
+Result<int> PgStore::Migrate() {
+    auto lease = Acquire();
+    if (!lease) return core::Fail(lease.error());
+    return ApplyMigrations(**lease);
+}
+
+Result<int> PgStore::SchemaVersion() {
+    auto lease = Acquire();
+    if (!lease) return core::Fail(lease.error());
+    return ReadSchemaVersion(**lease);
+}
+
+int PgStore::LatestSchemaVersion() const { return postgres::LatestSchemaVersion(); }
+
+Result<void> PgStore::Ping() {
+    for (int attempt = 0;; ++attempt) {
+        auto lease = Acquire();
+        if (!lease) return core::Fail(lease.error());
+        auto statement = (*lease)->Prepare("SELECT 1");
+        if (!statement) return core::Fail(statement.error());
+        auto row = statement->Step();
+        if (row) return {};
+        if ((*lease)->Healthy() || attempt > max_connections_) return core::Fail(row.error());
+    }
+}
+
+}  // namespace rt::storage::postgres
