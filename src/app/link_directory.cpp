@@ -1,5 +1,7 @@
 #include "app/link_directory.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <mutex>
 
 #include "app/paging.hpp"
@@ -55,6 +57,29 @@ void LinkDirectory::OnLinkChanged(const core::Link& link) {
 void LinkDirectory::OnProgramChanged(const core::Program& program) {
     std::unique_lock lock(mu_);
     PutProgram(program);
+}
+
+void LinkDirectory::Apply(ports::Store& store, const ports::StoreChange& change) {
+    using Kind = ports::StoreChange::Kind;
+    core::Result<void> done;
+    if (change.kind == Kind::kResync) {
+        done = Load(store);
+        if (done) spdlog::info("event=link_directory_loaded links={} reason=resync", link_count());
+    } else if (change.kind == Kind::kLink) {
+        auto link = ports::Transact<core::Link>(store, ports::TxMode::kRead, [&](ports::StoreTx& tx) {
+            return tx.GetLink(core::LinkId::FromTrusted(change.id));
+        });
+        if (link) OnLinkChanged(*link);
+        done = link ? core::Result<void>() : core::Fail(link.error());
+    } else {
+        auto program = ports::Transact<core::Program>(store, ports::TxMode::kRead, [&](ports::StoreTx& tx) {
+            return tx.GetProgram(core::ProgramId::FromTrusted(change.id));
+        });
+        if (program) OnProgramChanged(*program);
+        done = program ? core::Result<void>() : core::Fail(program.error());
+    }
+    if (!done)
+        spdlog::warn("event=link_directory_change_failed id={} message=\"{}\"", change.id, done.error().message());
 }
 
 std::size_t LinkDirectory::link_count() const {

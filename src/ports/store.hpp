@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -230,6 +231,18 @@ class StoreTx {
 
 enum class TxMode { kRead, kWrite };
 
+// A committed change to rows that every node keeps in memory (the link directory), as Store::FollowChanges
+// reports it.
+struct StoreChange {
+    enum class Kind {
+        kLink,     // the link with this id was created or changed
+        kProgram,  // the program with this id was created or changed
+        kResync,   // changes may have been missed (the first report, a reconnect): reload everything
+    };
+    Kind kind = Kind::kResync;
+    std::string id;  // empty for kResync
+};
+
 // The storage port. Implementations: memory (tests), SQLite, later PostgreSQL; all pass
 // src/storage/store_conformance_test.cpp (and the store_conformance_*_test.cpp beside it). Thread safety: every method
 // may be called from several threads. Blocking: calls do I/O; never call them on an HTTP I/O thread.
@@ -253,6 +266,17 @@ class Store {
     // kOk when the database answers a trivial query.
     virtual Result<void> Ping() = 0;
     virtual std::string_view Backend() const = 0;  // "memory", "sqlite", "postgresql"
+
+    // Whether several processes (nodes) serve from this database at once, each needing to hear of the others'
+    // changes (FollowChanges). False for memory and SQLite: one process serves a file.
+    virtual bool SharedByNodes() const { return false; }
+    // Reports each link and program change committed by any process on the database, in commit order, until
+    // `stop` is requested; first kResync, then kResync again after any interruption. Blocking: run it on a
+    // thread of its own; `fn` runs on that thread. Returns at once when !SharedByNodes().
+    virtual void FollowChanges(std::stop_token stop, const std::function<void(const StoreChange&)>& fn) {
+        (void)stop;
+        (void)fn;
+    }
 };
 
 // Runs `fn(tx) -> Result<T>` in a transaction and returns its value.

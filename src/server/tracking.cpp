@@ -59,10 +59,23 @@ void Tracking::AddRoutes(http::Router& router) { http::AddTrackingRoutes(router,
 
 core::Result<void> Tracking::Load() {
     auto loaded = directory_.Load(services_.store());
-    if (loaded) spdlog::info("event=link_directory_loaded links={}", directory_.link_count());
+    if (!loaded) return loaded;
+    spdlog::info("event=link_directory_loaded links={}", directory_.link_count());
+    if (services_.store().SharedByNodes() && !follower_.joinable()) {
+        follower_ = std::jthread([this](std::stop_token stop) {
+            services_.store().FollowChanges(
+                stop, [this](const ports::StoreChange& change) { directory_.Apply(services_.store(), change); });
+        });
+    }
     return loaded;
 }
 
-void Tracking::Stop() { writer_.Stop(); }
+void Tracking::Stop() {
+    if (follower_.joinable()) {
+        follower_.request_stop();
+        follower_.join();
+    }
+    writer_.Stop();
+}
 
 }  // namespace rt::server

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <thread>
 
 #include "app/click_writer.hpp"
 #include "app/link_directory.hpp"
@@ -26,9 +27,11 @@ class Tracking {
 
     void AddRoutes(http::Router& router);
     // Reads every program and link into the directory. Call after anything that wrote links behind the
-    // services' backs (the demo seed) and before serving.
+    // services' backs (the demo seed) and before serving. On a database shared by several nodes it then
+    // follows the other nodes' link and program changes on a thread of its own (Store::FollowChanges).
     core::Result<void> Load();
-    // Writes every queued click (each waiting request answered) and stops the writer. Idempotent.
+    // Stops following changes, writes every queued click (each waiting request answered) and stops the
+    // writer. Idempotent.
     void Stop();
 
   private:
@@ -38,6 +41,7 @@ class Tracking {
     app::ClickWriter writer_;
     app::RedirectService redirect_;
     http::TrackingContext routes_;
+    std::jthread follower_;  // follows other nodes' changes; joined by Stop()
 };
 
 }  // namespace rt::server

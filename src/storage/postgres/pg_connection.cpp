@@ -314,4 +314,11 @@ Result<void> PgConnection::LockProgram(std::string_view program_id) {
     return statement->Run();
 }
 
+Result<void> PgConnection::Announce(std::string_view table, std::string_view id) {
+    auto statement = Prepare("SELECT pg_notify('reftrack_changes', ?1)");
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, std::string(table) + " " + std::string(id));
+    return statement->Run();
+}
+
 }  // namespace rt::storage::postgres

@@ -90,6 +90,10 @@ class PgConnection final : public sql::Connection {
     bool InTransaction() const override;
     // pg_advisory_xact_lock on a 64-bit hash of the program id: held until the transaction ends.
     Result<void> LockProgram(std::string_view program_id) override;
+    // pg_notify on kChangesChannel with "<table> <id>": delivered to every listener when the transaction commits.
+    Result<void> Announce(std::string_view table, std::string_view id) override;
+    // 64 clicks × 17 columns = 1,088 parameters per INSERT: one round trip (and one savepoint) per 64 rows.
+    int RowsPerInsert() const override { return 64; }
     std::string ThroughIndex(std::string_view table, std::string_view) const override { return std::string(table); }
 
     // False once the connection to the server is lost (the pool then opens a new one).
@@ -104,6 +108,9 @@ class PgConnection final : public sql::Connection {
     std::map<std::string, std::unique_ptr<PgStatement>, std::less<>> statements_;  // by the caller's SQL text
     int changes_ = 0;
 };
+
+// The channel of Announce's notifications.
+inline constexpr std::string_view kChangesChannel = "reftrack_changes";
 
 // The URL without its password, for messages and logs.
 std::string RedactUrl(std::string_view url);

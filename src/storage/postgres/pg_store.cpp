@@ -1,8 +1,11 @@
 #include "storage/postgres/pg_store.hpp"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "storage/postgres/pg_migrations.hpp"
 #include "storage/sql/sql_tx.hpp"
@@ -102,6 +105,61 @@ Result<void> PgStore::Ping() {
         auto row = statement->Step();
         if (row) return {};
         if ((*lease)->Healthy() || attempt > max_connections_) return core::Fail(row.error());
+    }
+}
+
+namespace {
+
+// Sleeps about `ms`, returning early when `stop` is requested.
+void Pause(std::stop_token stop, int ms) {
+    for (int waited = 0; waited < ms && !stop.stop_requested(); waited += 50) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+// "link <id>" / "program <id>" as Announce sent it; nullopt for anything else.
+std::optional<ports::StoreChange> ParseChange(std::string_view payload) {
+    const auto space = payload.find(' ');
+    if (space == std::string_view::npos || space + 1 == payload.size()) return std::nullopt;
+    const auto table = payload.substr(0, space);
+    std::string id(payload.substr(space + 1));
+    if (table == "link") return ports::StoreChange{ports::StoreChange::Kind::kLink, std::move(id)};
+    if (table == "program") return ports::StoreChange{ports::StoreChange::Kind::kProgram, std::move(id)};
+    return std::nullopt;
+}
+
+}  // namespace
+
+void PgStore::FollowChanges(std::stop_token stop, const std::function<void(const ports::StoreChange&)>& fn) {
+    const std::string listen = "LISTEN " + std::string(kChangesChannel);
+    while (!stop.stop_requested()) {
+        auto conn = PgConnection::Open(url_);
+        if (!conn) {
+            spdlog::warn("event=postgres_listen_failed message=\"{}\"", conn.error().message());
+            Pause(stop, 1000);
+            continue;
+        }
+        if (auto ok = (*conn)->ExecScript(listen); !ok) {
+            Pause(stop, 1000);
+            continue;
+        }
+        spdlog::info("event=postgres_listening channel={}", kChangesChannel);
+        fn({ports::StoreChange::Kind::kResync, {}});  // whatever changed before LISTEN took effect
+        PGconn* raw = (*conn)->raw();
+        while (!stop.stop_requested()) {
+            pollfd waiting{PQsocket(raw), POLLIN, 0};
+            if (poll(&waiting, 1, 250) < 0 && errno != EINTR) break;
+            if (PQconsumeInput(raw) != 1) break;  // the connection is lost
+            while (PGnotify* note = PQnotifies(raw)) {
+                auto change = ParseChange(note->extra != nullptr ? note->extra : "");
+                PQfreemem(note);
+                if (change) fn(*change);
+            }
+        }
+        if (!stop.stop_requested()) {
+            spdlog::warn("event=postgres_listen_lost");
+            Pause(stop, 1000);
+        }
     }
 }
 

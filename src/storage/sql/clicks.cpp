@@ -1,6 +1,7 @@
 // The clicks table: SqlTx's click methods. Columns and index: migrations.cpp, schema v4.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,31 @@ constexpr ConstraintError kClickConstraints[] = {
 constexpr std::string_view kClickColumns =
     "id, program_id, partner_id, link_id, visitor_id, at, referrer_host, device, utm_source, utm_medium, "
     "utm_campaign, utm_term, utm_content, ip_prefix, ip_hash, bot, is_unique";
-constexpr std::string_view kClickValues = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17";
+constexpr int kClickColumnCount = 17;
 
-void BindClick(Statement& s, const core::Click& c) {
-    s.Bind(1, c.id.str()).Bind(2, c.program_id.str()).Bind(3, c.partner_id.str()).Bind(4, c.link_id.str());
-    s.Bind(5, c.visitor_id.str()).Bind(6, c.at.unix_ms).Bind(7, c.referrer_host).Bind(8, core::ToString(c.device));
-    s.Bind(9, c.utm.source).Bind(10, c.utm.medium).Bind(11, c.utm.campaign).Bind(12, c.utm.term);
-    s.Bind(13, c.utm.content).Bind(14, c.ip_prefix).Bind(15, c.ip_hash);
-    s.Bind(16, std::int64_t{c.bot ? 1 : 0}).Bind(17, std::int64_t{c.unique ? 1 : 0});
+// INSERT INTO clicks (…) VALUES (?1, …, ?17), (?18, …, ?34), …: `rows` rows.
+std::string InsertClicksSql(int rows) {
+    std::string sql = "INSERT INTO clicks (" + std::string(kClickColumns) + ") VALUES ";
+    for (int row = 0; row < rows; ++row) {
+        sql += row == 0 ? "(" : ", (";
+        for (int column = 1; column <= kClickColumnCount; ++column) {
+            if (column > 1) sql += ", ";
+            sql += "?" + std::to_string(row * kClickColumnCount + column);
+        }
+        sql += ")";
+    }
+    return sql;
+}
+
+// Binds the click as the row after the first `row` rows of the statement.
+void BindClick(Statement& s, const core::Click& c, int row) {
+    const int o = row * kClickColumnCount;
+    s.Bind(o + 1, c.id.str()).Bind(o + 2, c.program_id.str()).Bind(o + 3, c.partner_id.str());
+    s.Bind(o + 4, c.link_id.str()).Bind(o + 5, c.visitor_id.str()).Bind(o + 6, c.at.unix_ms);
+    s.Bind(o + 7, c.referrer_host).Bind(o + 8, core::ToString(c.device)).Bind(o + 9, c.utm.source);
+    s.Bind(o + 10, c.utm.medium).Bind(o + 11, c.utm.campaign).Bind(o + 12, c.utm.term);
+    s.Bind(o + 13, c.utm.content).Bind(o + 14, c.ip_prefix).Bind(o + 15, c.ip_hash);
+    s.Bind(o + 16, std::int64_t{c.bot ? 1 : 0}).Bind(o + 17, std::int64_t{c.unique ? 1 : 0});
 }
 
 Result<core::Click> ReadClick(const Statement& row) {
@@ -56,14 +74,21 @@ Result<core::Click> ReadClick(const Statement& row) {
 
 Result<void> SqlTx::InsertClicks(std::span<const core::Click> clicks) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    // One cached prepared statement, bound and stepped once per click, all inside the caller's one
-    // transaction: the batch costs one commit (one fsync), and no SQL is parsed per row.
-    const std::string sql =
-        "INSERT INTO clicks (" + std::string(kClickColumns) + ") VALUES (" + std::string(kClickValues) + ")";
-    for (const auto& click : clicks) {
+    // Cached prepared statements of RowsPerInsert() rows (and one for the rest), bound and run inside the
+    // caller's one transaction: the batch costs one commit (one fsync), and no SQL is parsed per row. On
+    // SQLite that is one statement stepped once per click; on PostgreSQL one round trip per 64 clicks.
+    const std::size_t per = static_cast<std::size_t>(std::max(conn_.RowsPerInsert(), 1));
+    std::string sql;
+    std::size_t sql_rows = 0;
+    for (std::size_t at = 0; at < clicks.size(); at += per) {
+        const std::size_t rows = std::min(per, clicks.size() - at);
+        if (rows != sql_rows) {
+            sql = InsertClicksSql(static_cast<int>(rows));
+            sql_rows = rows;
+        }
         auto statement = conn_.Prepare(sql);
         if (!statement) return core::Fail(statement.error());
-        BindClick(*statement, click);
+        for (std::size_t row = 0; row < rows; ++row) BindClick(*statement, clicks[at + row], static_cast<int>(row));
         if (auto ok = statement->Run(kClickConstraints); !ok) return ok;
     }
     return {};

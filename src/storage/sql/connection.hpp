@@ -106,6 +106,14 @@ class Connection {
     // nodes append one chain, in commit order, without forking it.
     virtual Result<void> LockProgram(std::string_view program_id) = 0;
 
+    // Tells the other nodes, when this transaction commits, that the row of `table` ("link", "program") with
+    // this id changed (Store::FollowChanges). A no-op where one process serves the database (SQLite).
+    virtual Result<void> Announce(std::string_view table, std::string_view id) = 0;
+
+    // How many rows one INSERT of a batch writes (clicks): 1 where a cached statement stepped once per row costs
+    // no round trip (SQLite); more where each statement is a round trip to the server (PostgreSQL).
+    virtual int RowsPerInsert() const = 0;
+
     // A FROM term that reads `table` through `index` where the engine takes such a hint (SQLite's INDEXED BY,
     // where its planner, without statistics, would pick a worse plan); just `table` where it plans by itself.
     virtual std::string ThroughIndex(std::string_view table, std::string_view index) const = 0;

@@ -61,9 +61,11 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
 }
 
 Result<void> SqlTx::InsertProgram(const core::Program& program) {
-    return Write(
+    auto written = Write(
         Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"}),
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints);
+    if (!written) return written;
+    return conn_.Announce("program", program.id.str());
 }
 
 Result<void> SqlTx::Own(const core::ProgramId& program_id) {
@@ -80,11 +82,13 @@ Result<core::Program> SqlTx::GetProgram(const core::ProgramId& id) {
 }
 
 Result<void> SqlTx::UpdateProgram(const core::Program& program) {
-    return Write(
+    auto written = Write(
         "UPDATE programs SET name = ?2, currency = ?3, destination_domains = ?4, attribution_model = ?5, "
         "attribution_window_days = ?6, stages = ?7, updated_at = ?9, sticky_customers = ?10, commission = ?11 "
         "WHERE id = ?1",
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints, kProgramNotFound);
+    if (!written) return written;
+    return conn_.Announce("program", program.id.str());
 }
 
 Result<core::Page<core::Program>> SqlTx::ListPrograms(const core::PageRequest& page) {
@@ -115,9 +119,11 @@ Result<core::Page<core::Partner>> SqlTx::ListPartners(const ports::PartnerFilter
 }
 
 Result<void> SqlTx::InsertLink(const core::Link& link) {
-    return Write(
+    auto written = Write(
         Concat({"INSERT INTO links (", kLinkColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"}),
         [&](Statement& s) { BindLink(s, link); }, kLinkConstraints);
+    if (!written) return written;
+    return conn_.Announce("link", link.id.str());
 }
 
 Result<core::Link> SqlTx::GetLink(const core::LinkId& id) {
@@ -131,10 +137,12 @@ Result<core::Link> SqlTx::GetLinkByCode(std::string_view code) {
 }
 
 Result<void> SqlTx::UpdateLink(const core::Link& link) {
-    return Write(
+    auto written = Write(
         "UPDATE links SET code = ?4, destination = ?5, campaign = ?6, channel = ?7, status = ?8, updated_at = ?10 "
         "WHERE id = ?1",
         [&](Statement& s) { BindLink(s, link); }, kLinkConstraints, kLinkNotFound);
+    if (!written) return written;
+    return conn_.Announce("link", link.id.str());
 }
 
 Result<core::Page<core::Link>> SqlTx::ListLinks(const ports::LinkFilter& filter, const core::PageRequest& page) {

@@ -77,6 +77,8 @@ class Connection final : public sql::Connection {
     bool InTransaction() const override { return sqlite3_get_autocommit(db_.get()) == 0; }
     // One writer at a time already: nothing to lock.
     Result<void> LockProgram(std::string_view) override { return {}; }
+    Result<void> Announce(std::string_view, std::string_view) override { return {}; }
+    int RowsPerInsert() const override { return 1; }
     std::string ThroughIndex(std::string_view table, std::string_view index) const override {
         return std::string(table) + " INDEXED BY " + std::string(index);
     }
