@@ -49,6 +49,18 @@ const sql::ConstraintError* FindConstraint(std::string_view columns, std::string
     return nullptr;
 }
 
+// The server's message on one line, for the log.
+std::string OneLine(std::string_view message) {
+    std::string out;
+    for (char c : message) {
+        const bool space = c == '\n' || c == '\t' || c == '\r';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
 bool Retryable(std::string_view state) {
     return state == "40001" || state == "40P01" || state == "55P03" || state == "57014";
 }
@@ -62,8 +74,10 @@ bool Unreachable(std::string_view state) {
 core::Error ErrorFrom(PGconn* conn, const PGresult* result, std::string_view sql,
                       std::span<const sql::ConstraintError> constraints) {
     const std::string_view state = Field(result, PG_DIAG_SQLSTATE);
-    const std::string_view message =
-        result != nullptr ? std::string_view(PQresultErrorMessage(result)) : std::string_view(PQerrorMessage(conn));
+    // The primary message only: the detail may quote a row's values.
+    const std::string message = OneLine(result != nullptr && !Field(result, PG_DIAG_MESSAGE_PRIMARY).empty()
+                                            ? Field(result, PG_DIAG_MESSAGE_PRIMARY)
+                                            : std::string_view(conn != nullptr ? PQerrorMessage(conn) : ""));
     if ((conn != nullptr && PQstatus(conn) != CONNECTION_OK) || Unreachable(state)) {
         spdlog::warn("event=postgres_unreachable state={} message=\"{}\" sql=\"{}\"", state, message, sql);
         return core::Error::Unavailable("the database is unreachable; try again");
