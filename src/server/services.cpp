@@ -23,7 +23,9 @@ Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::S
 
 core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));
-    auto store = storage::OpenStore(config.db);
+    // PostgreSQL: a connection for each worker thread, and a few for the click writer, the readiness probe and
+    // the commands that run beside the workers.
+    auto store = storage::OpenStore(config.db, {.max_connections = config.workers + 4});
     if (!store) return core::Fail(store.error());
     if (auto migrated = (*store)->Migrate(); !migrated) return core::Fail(migrated.error());
     auto vault = ports::SodiumVault::OpenOrCreate(config.key_file);
