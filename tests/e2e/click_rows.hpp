@@ -1,21 +1,22 @@
 #pragma once
 
-#include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-// Reads the clicks table of a reftrack SQLite database, opened read-only (the server may be running, or
-// may have been killed). Test-only.
+#include "direct_db.hpp"
+
+// Reads the clicks table of a reftrack database, on either backend (the server may be running, or may have been
+// killed). Test-only.
 namespace rt::testing {
 
 // One row, every column as text (integers in decimal), by column name.
-using ClickRow = std::map<std::string, std::string>;
+using ClickRow = DbRow;
 
 class ClickRows {
   public:
-    explicit ClickRows(std::filesystem::path db) : db_(std::move(db)) {}
+    // `db_url` is the URL the server was given: sqlite://… or postgresql://….
+    explicit ClickRows(std::string db_url) : db_(std::move(db_url)) {}
 
     // The row with this click id, or nullopt. Fails the test when the database cannot be read.
     std::optional<ClickRow> Get(const std::string& click_id) const;
@@ -25,9 +26,7 @@ class ClickRows {
     std::size_t CountPresent(const std::vector<std::string>& ids) const;
 
   private:
-    std::vector<ClickRow> Query(const std::string& sql, const std::vector<std::string>& params) const;
-
-    std::filesystem::path db_;
+    DirectDb db_;
 };
 
 }  // namespace rt::testing

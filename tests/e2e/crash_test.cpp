@@ -78,7 +78,7 @@ TEST_F(Crash, EveryAcknowledgedClickSurvivesSigkillUnderLoad) {
     EXPECT_EQ(failed, 0) << "every answer before the kill was a 302 with a click id";
     ASSERT_GT(all.size(), 100u) << "the load ran: enough redirects were answered before the kill";
 
-    const ClickRows rows(dir_.path() / "reftrack.db");
+    const ClickRows rows(db_url());
     const std::size_t found = rows.CountPresent(all);
     const std::size_t stored = rows.All().size();
     std::cout << "[ crash    ] pid " << pid << " SIGKILLed after " << kLoadBeforeKill.count() << " s of load from "

@@ -1,9 +1,9 @@
-// `reftrack demo` against the real binary: it fills a SQLite database whose ledger verifies and whose
-// rows match the summary it prints.
-#include <sqlite3.h>
-
+// `reftrack demo` against the real binary: it fills a database whose ledger verifies and whose rows match the
+// summary it prints.
+#include <chrono>
 #include <regex>
 
+#include "direct_db.hpp"
 #include "e2e_fixture.hpp"
 
 namespace rt::testing {
@@ -21,19 +21,11 @@ class Demo : public E2eTest {
         return std::stoll(m[group].str());
     }
 
-    // One integer from the database, read with the SQLite C API.
-    long long Count(const std::string& sql, const std::string& program_id) {
-        sqlite3* db = nullptr;
-        EXPECT_EQ(sqlite3_open_v2((dir_.path() / "reftrack.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-                  SQLITE_OK);
-        sqlite3_stmt* stmt = nullptr;
-        EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db) << sql;
-        sqlite3_bind_text(stmt, 1, program_id.c_str(), -1, SQLITE_TRANSIENT);
-        long long n = -1;
-        if (sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
-        return n;
+    // One integer from the database; `sql` names the program ?1 and may name more parameters ?2, ….
+    long long Count(const std::string& sql, const std::string& program_id, const std::vector<std::string>& more = {}) {
+        std::vector<std::string> params{program_id};
+        params.insert(params.end(), more.begin(), more.end());
+        return DirectDb(db_url()).QueryInt(sql, params);
     }
 };
 
@@ -62,8 +54,12 @@ TEST_F(Demo, FillsADatabaseThatVerifiesAndMatchesItsSummary) {
     EXPECT_EQ(Count("SELECT count(*) FROM conversions WHERE program_id = ?1 AND type = 'refund'", id),
               Number(run.out, "refunds"));
     EXPECT_NE(run.out.find("\n  elapsed      "), std::string::npos) << run.out;
-    // Nothing in the future: the period is the 30 whole days before today.
-    EXPECT_EQ(Count("SELECT count(*) FROM clicks WHERE program_id = ?1 AND at > unixepoch() * 1000", id), 0);
+    // Nothing in the future: the period is the 30 whole days before today. (Now is taken to the whole second,
+    // as SQLite's unixepoch() gives it.)
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    EXPECT_EQ(
+        Count("SELECT count(*) FROM clicks WHERE program_id = ?1 AND at > ?2", id, {std::to_string(now_s * 1000)}), 0);
 
     // Not a terminal: the progress comes as whole lines, the last at 100%.
     EXPECT_NE(run.err.find("demo: 100% 20000/20000 clicks"), std::string::npos) << run.err;

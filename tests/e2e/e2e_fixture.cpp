@@ -1,8 +1,11 @@
 #include "e2e_fixture.hpp"
 
+#include <cstdlib>
 #include <sstream>
+#include <string_view>
 
 #include "support/http_client.hpp"
+#include "support/pg_test_db.hpp"
 
 namespace rt::testing {
 
@@ -12,15 +15,47 @@ bool Reply::IsProblem(int expected_status) const {
            j.value("status", 0) == expected_status && j.contains("title") && j.contains("detail") && j.contains("type");
 }
 
+namespace {
+
+Backend BackendFromEnvironment() {
+    const char* name = std::getenv("RT_E2E_BACKEND");
+    if (name == nullptr || std::string_view(name) == "sqlite") return Backend::kSqlite;
+    if (std::string_view(name) == "postgresql") return Backend::kPostgresql;
+    ADD_FAILURE() << "RT_E2E_BACKEND=" << name << ": must be sqlite or postgresql";
+    return Backend::kSqlite;
+}
+
+}  // namespace
+
+E2eTest::E2eTest() : backend_(BackendFromEnvironment()) { db_url_ = NewDatabase("reftrack"); }
+
+E2eTest::~E2eTest() {
+    server_.reset();
+    for (const auto& url : pg_databases_) DropPgTestDatabase(url);
+}
+
 void E2eTest::SetUp() {
+    ASSERT_FALSE(db_url_.empty()) << "the test has no database";
     admin_key_ = CreateKey("admin");
     StartServer();
+}
+
+std::string E2eTest::NewDatabase(const std::string& name) {
+    if (backend_ == Backend::kSqlite) return "sqlite://" + (dir_.path() / (name + ".db")).string();
+    std::string url = CreatePgTestDatabase();
+    if (!url.empty()) pg_databases_.push_back(url);
+    return url;
+}
+
+std::map<std::string, std::string> E2eTest::WithBackendEnv(std::map<std::string, std::string> env) const {
+    if (backend_ == Backend::kPostgresql) env.emplace("REFTRACK_KEY_FILE", (dir_.path() / "reftrack.key").string());
+    return env;
 }
 
 CommandResult E2eTest::Reftrack(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
     std::vector<std::string> argv{RT_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto full_env = env;
+    auto full_env = WithBackendEnv(env);
     full_env.emplace("REFTRACK_LOG_LEVEL", "warn");
     return RunCommand(argv, full_env);
 }
@@ -42,7 +77,7 @@ void E2eTest::StartServer(const std::map<std::string, std::string>& env, const s
     server_.reset();
     std::vector<std::string> all{"--db", db_url()};
     all.insert(all.end(), args.begin(), args.end());
-    server_ = std::make_unique<ServerProcess>(RT_BINARY, all, env);
+    server_ = std::make_unique<ServerProcess>(RT_BINARY, all, WithBackendEnv(env));
     api_ = std::make_unique<Api>(server_->port(), admin_key_);
 }
 

@@ -49,14 +49,28 @@ class Api {
     std::string token_;
 };
 
-// A temporary SQLite database, an admin key made with `reftrack keys create`, and the real server.
+// The database the suite runs on, from the environment variable RT_E2E_BACKEND: `sqlite` (the default) or
+// `postgresql` (a database of its own for each test on the test cluster that RT_TEST_PG_DIR names, see
+// support/pg_test_db.hpp).
+enum class Backend { kSqlite, kPostgresql };
+
+// A temporary database, an admin key made with `reftrack keys create`, and the real server.
 class E2eTest : public ::testing::Test {
   protected:
+    // Makes the test's database (in the constructor, as subclasses that start no server override SetUp).
+    E2eTest();
+    // Stops the server, then drops the test's PostgreSQL databases.
+    ~E2eTest() override;
     void SetUp() override;
     void TearDown() override { server_.reset(); }
 
-    // Runs the binary with these arguments (plus REFTRACK_LOG_LEVEL=warn).
+    // Runs the binary with these arguments (plus REFTRACK_LOG_LEVEL=warn and WithBackendEnv's).
     CommandResult Reftrack(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+    // `env` plus what every reftrack command of this test needs on its backend, unless `env` sets it: on
+    // PostgreSQL the key file in dir_ (its default there, ./var/reftrack.key, would be shared by every test).
+    std::map<std::string, std::string> WithBackendEnv(std::map<std::string, std::string> env) const;
+    // Another empty database for this test, dropped with it: its URL (`name`.db in dir_ on SQLite).
+    std::string NewDatabase(const std::string& name);
     // `reftrack keys create --scope <scope>` against this test's database; the key, or fails the test.
     std::string CreateKey(const std::string& scope);
     // (Re)starts the server with extra environment and arguments.
@@ -67,9 +81,14 @@ class E2eTest : public ::testing::Test {
     nlohmann::json CreatePartner(const std::string& program_id, const std::string& email);
     nlohmann::json CreateLink(const std::string& partner_id, const nlohmann::json& extra = nlohmann::json::object());
 
-    std::string db_url() const { return "sqlite://" + (dir_.path() / "reftrack.db").string(); }
+    // The URL of the test's database: sqlite://<dir_>/reftrack.db, or postgresql://… ("" when it could not be
+    // made).
+    const std::string& db_url() const { return db_url_; }
 
     TempDir dir_;
+    Backend backend_ = Backend::kSqlite;
+    std::string db_url_;
+    std::vector<std::string> pg_databases_;  // dropped by the destructor
     std::string admin_key_;
     std::unique_ptr<ServerProcess> server_;
     std::unique_ptr<Api> api_;  // as admin

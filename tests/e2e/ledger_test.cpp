@@ -1,10 +1,9 @@
 // The event ledger against the real binary: every write appends a hash-chained event, GET /api/v1/events
-// lists the chain in order, and `reftrack verify` finds an edited or deleted event in the SQLite file.
-#include <sqlite3.h>
-
+// lists the chain in order, and `reftrack verify` finds an edited or deleted event in the database.
 #include <regex>
 #include <set>
 
+#include "direct_db.hpp"
 #include "e2e_fixture.hpp"
 #include "support/http_client.hpp"
 
@@ -59,18 +58,9 @@ class Ledger : public E2eTest {
 
     CommandResult Verify() { return Reftrack({"verify", "--db", db_url()}); }
 
-    // Runs `sql` on the database file; the server must be stopped.
-    void Tamper(const std::string& sql) {
-        sqlite3* db = nullptr;
-        ASSERT_EQ(sqlite3_open((dir_.path() / "reftrack.db").c_str(), &db), SQLITE_OK);
-        char* error = nullptr;
-        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-        const std::string message = error != nullptr ? error : "";
-        sqlite3_free(error);
-        EXPECT_EQ(rc, SQLITE_OK) << message;
-        EXPECT_EQ(sqlite3_changes(db), 1) << sql;
-        sqlite3_close(db);
-    }
+    // Runs `sql`, which must change one row, on the database behind the server's back; the server must be
+    // stopped.
+    void Tamper(const std::string& sql) { EXPECT_EQ(DirectDb(db_url()).Execute(sql), 1) << sql; }
 
     static bool IsOneLine(const std::string& text) { return !text.empty() && text.find('\n') == text.size() - 1; }
 

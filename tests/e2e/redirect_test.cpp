@@ -50,7 +50,7 @@ class Redirect : public E2eTest {
         EXPECT_EQ(std::stoi(m[2]), max_age) << cookie;
         return m[1];
     }
-    ClickRows Clicks() const { return ClickRows(dir_.path() / "reftrack.db"); }
+    ClickRows Clicks() const { return ClickRows(db_url()); }
 
     Json program_, ada_, bob_, ada_link_, bob_link_;
 };

@@ -1,13 +1,10 @@
 // Coupons and referrals over HTTP against the real binary: who may create and see what, the customer
 // found again instead of referred twice, the pipeline's stage moves, Idempotency-Key replays, and the
 // customer's email never stored in plain text.
-#include <sqlite3.h>
-
-#include <fstream>
-#include <iterator>
 #include <regex>
 #include <set>
 
+#include "direct_db.hpp"
 #include "e2e_fixture.hpp"
 
 namespace rt::testing {
@@ -385,13 +382,7 @@ TEST_F(Referrals, IdempotencyKeyReplaysTheFirstAnswer) {
 // ---------------------------------------------------------------------------------------------------
 // Privacy: customers' emails (and names) are kept sealed and hashed, never in plain text.
 
-class ReferralPrivacy : public FunnelBase {
-  protected:
-    std::string ReadBytes(const std::filesystem::path& path) {
-        std::ifstream in(path, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    }
-};
+class ReferralPrivacy : public FunnelBase {};
 
 TEST_F(ReferralPrivacy, NoPlainCustomerEmailInTheDatabaseFiles) {
     const std::vector<std::string> emails = {"ivy.privacy-probe@example.com", "jon.privacy-probe@example.com",
@@ -418,14 +409,9 @@ TEST_F(ReferralPrivacy, NoPlainCustomerEmailInTheDatabaseFiles) {
     EXPECT_EQ(conversion.status, 201) << conversion.body;
     ASSERT_EQ(ListAll("referrals").size(), 3u);
 
-    const auto db = dir_.path() / "reftrack.db";
-    std::string bytes = ReadBytes(db);
+    // On SQLite the files' bytes, on PostgreSQL every stored value.
+    const std::string bytes = DirectDb(db_url()).AllStoredBytes();
     ASSERT_FALSE(bytes.empty());
-    for (const char* suffix : {"-wal", "-journal"}) {
-        auto extra = db;
-        extra += suffix;
-        if (std::filesystem::exists(extra)) bytes += ReadBytes(extra);
-    }
     for (const auto& email : emails) {
         EXPECT_EQ(bytes.find(email), std::string::npos) << email << " is stored in plain text";
         EXPECT_EQ(bytes.find(email.substr(0, email.find('@'))), std::string::npos)

@@ -248,7 +248,7 @@ class Reports : public E2eTest {
         return m.empty() ? "" : std::string(m[1]);
     }
     std::int64_t ClickAt(const std::string& click_id) {
-        const auto row = ClickRows(dir_.path() / "reftrack.db").Get(click_id);
+        const auto row = ClickRows(db_url()).Get(click_id);
         EXPECT_TRUE(row) << click_id;
         return row ? std::stoll(row->at("at")) : 0;
     }

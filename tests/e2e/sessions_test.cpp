@@ -51,7 +51,8 @@ class Sessions : public E2eTest {
                                       db_url()};
         argv.insert(argv.end(), args.begin(), args.end());
         return RunCommand(
-            argv, {{"RT_PASSWORD", std::string(password)}, {"RT_BIN", RT_BINARY}, {"REFTRACK_LOG_LEVEL", "warn"}});
+            argv, WithBackendEnv(
+                      {{"RT_PASSWORD", std::string(password)}, {"RT_BIN", RT_BINARY}, {"REFTRACK_LOG_LEVEL", "warn"}}));
     }
     // Creates a user with kPassword; its id, or fails the test.
     std::string CreateUserWithPassword(const std::string& email, const std::string& role,
