@@ -1,10 +1,5 @@
 #include "storage/postgres/pg_migrations.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <chrono>
-#include <string>
-
 namespace rt::storage::postgres {
 
 namespace {
@@ -316,67 +311,27 @@ constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
 };
 
-constexpr std::string_view kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
-// Held while migrating: two nodes started together apply each migration once, one after the other.
-constexpr std::string_view kMigrationLock = "SELECT pg_advisory_xact_lock(7372797265667472)";
-
-std::int64_t NowUnixMs() {
-    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
-}
-
-core::Error NewerThanBinary(int version) {
-    return core::Error::Conflict("database schema version " + std::to_string(version) +
-                                 " is newer than this reftrack supports (" + std::to_string(LatestSchemaVersion()) +
-                                 "); upgrade reftrack");
-}
-
-Result<void> ApplyOne(PgConnection& conn, const Migration& migration) {
-    auto tx = sql::Transaction::Begin(conn, "BEGIN");
-    if (!tx) return core::Fail(tx.error());
-    if (auto ok = conn.ExecScript(kMigrationLock); !ok) return ok;
-    if (auto ok = conn.ExecScript(kCreateMigrationsTable); !ok) return ok;
-    auto current = ReadSchemaVersion(conn);
-    if (!current) return core::Fail(current.error());
-    if (*current > LatestSchemaVersion()) return core::Fail(NewerThanBinary(*current));
-    if (*current >= migration.version) return {};
-
-    if (auto ok = conn.ExecScript(migration.sql); !ok) return ok;
-    auto record = conn.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)");
-    if (!record) return core::Fail(record.error());
-    record->Bind(1, std::int64_t{migration.version}).Bind(2, NowUnixMs());
-    if (auto ok = record->Run(); !ok) return ok;
-    if (auto ok = tx->Commit(); !ok) return ok;
-    spdlog::info("event=schema_migrated backend=postgresql version={}", migration.version);
-    return {};
-}
+// The advisory lock, held until each migration's transaction ends: nodes started together migrate one at a time.
+constexpr sql::MigrationPlan kPlan = {
+    .backend = "postgresql",
+    .migrations = kMigrations,
+    .begin = "BEGIN",
+    .lock = "SELECT pg_advisory_xact_lock(7372797265667472)",
+    .create_table =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    .table_exists =
+        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+        "tablename = 'schema_migrations'",
+};
 
 }  // namespace
 
 std::span<const Migration> Migrations() { return kMigrations; }
 
-int LatestSchemaVersion() { return Migrations().back().version; }
+int LatestSchemaVersion() { return sql::LatestVersion(kPlan); }
 
-Result<int> ReadSchemaVersion(PgConnection& conn) {
-    auto exists = conn.Prepare("SELECT to_regclass('schema_migrations') IS NOT NULL");
-    if (!exists) return core::Fail(exists.error());
-    auto row = exists->Step();
-    if (!row) return core::Fail(row.error());
-    if (!*row || exists->Text(0) != "t") return 0;
+Result<int> ReadSchemaVersion(PgConnection& conn) { return sql::ReadSchemaVersion(conn, kPlan); }
 
-    auto max_version = conn.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
-    if (!max_version) return core::Fail(max_version.error());
-    row = max_version->Step();
-    if (!row) return core::Fail(row.error());
-    return *row ? static_cast<int>(max_version->Int(0)) : 0;
-}
-
-Result<int> ApplyMigrations(PgConnection& conn) {
-    for (const auto& migration : Migrations()) {
-        if (auto ok = ApplyOne(conn, migration); !ok) return core::Fail(ok.error());
-    }
-    return ReadSchemaVersion(conn);
-}
+Result<int> ApplyMigrations(PgConnection& conn) { return sql::ApplyMigrations(conn, kPlan); }
 
 }  // namespace rt::storage::postgres

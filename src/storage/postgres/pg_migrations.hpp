@@ -5,15 +5,13 @@
 
 #include "core/error.hpp"
 #include "storage/postgres/pg_connection.hpp"
+#include "storage/sql/migrate.hpp"
 
 // The PostgreSQL schema, as versioned migrations compiled into the binary: the same versions as SQLite's
 // (storage/sqlite/migrations.hpp), in PostgreSQL's dialect. A migration is never edited once released.
 namespace rt::storage::postgres {
 
-struct Migration {
-    int version;
-    std::string_view sql;  // one or more statements
-};
+using sql::Migration;
 
 // Every migration, in ascending version order, starting at 1.
 std::span<const Migration> Migrations();

@@ -1,11 +1,5 @@
 #include "storage/sqlite/migrations.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <chrono>
-#include <cstdint>
-#include <string>
-
 namespace rt::storage::sqlite {
 
 namespace {
@@ -329,66 +323,25 @@ constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
 };
 
-constexpr std::string_view kCreateMigrationsTable =
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
-
-std::int64_t NowUnixMs() {
-    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
-}
-
-core::Error NewerThanBinary(int version) {
-    return core::Error::Conflict("database schema version " + std::to_string(version) +
-                                 " is newer than this reftrack supports (" + std::to_string(LatestSchemaVersion()) +
-                                 "); upgrade reftrack");
-}
-
-// Applies `migration` unless the database already has it, inside one IMMEDIATE transaction.
-Result<void> ApplyOne(Connection& conn, const Migration& migration) {
-    auto tx = Transaction::Begin(conn, "BEGIN IMMEDIATE");
-    if (!tx) return core::Fail(tx.error());
-    if (auto ok = conn.ExecScript(kCreateMigrationsTable); !ok) return ok;
-    auto current = ReadSchemaVersion(conn);
-    if (!current) return core::Fail(current.error());
-    if (*current > LatestSchemaVersion()) return core::Fail(NewerThanBinary(*current));
-    if (*current >= migration.version) return {};
-
-    if (auto ok = conn.ExecScript(migration.sql); !ok) return ok;
-    auto record = conn.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)");
-    if (!record) return core::Fail(record.error());
-    record->Bind(1, std::int64_t{migration.version}).Bind(2, NowUnixMs());
-    if (auto ok = record->Run(); !ok) return ok;
-    if (auto ok = tx->Commit(); !ok) return ok;
-    spdlog::info("event=schema_migrated backend=sqlite version={}", migration.version);
-    return {};
-}
+// BEGIN IMMEDIATE takes the write lock: another process migrating the same file waits for it.
+constexpr sql::MigrationPlan kPlan = {
+    .backend = "sqlite",
+    .migrations = kMigrations,
+    .begin = "BEGIN IMMEDIATE",
+    .lock = "",
+    .create_table =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+    .table_exists = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'",
+};
 
 }  // namespace
 
 std::span<const Migration> Migrations() { return kMigrations; }
 
-int LatestSchemaVersion() { return Migrations().back().version; }
+int LatestSchemaVersion() { return sql::LatestVersion(kPlan); }
 
-Result<int> ReadSchemaVersion(Connection& conn) {
-    auto exists =
-        conn.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
-    if (!exists) return core::Fail(exists.error());
-    auto row = exists->Step();
-    if (!row) return core::Fail(row.error());
-    if (!*row || exists->Int(0) == 0) return 0;
+Result<int> ReadSchemaVersion(Connection& conn) { return sql::ReadSchemaVersion(conn, kPlan); }
 
-    auto max_version = conn.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
-    if (!max_version) return core::Fail(max_version.error());
-    row = max_version->Step();
-    if (!row) return core::Fail(row.error());
-    return *row ? static_cast<int>(max_version->Int(0)) : 0;
-}
-
-Result<int> ApplyMigrations(Connection& conn) {
-    for (const auto& migration : Migrations()) {
-        if (auto ok = ApplyOne(conn, migration); !ok) return core::Fail(ok.error());
-    }
-    return ReadSchemaVersion(conn);
-}
+Result<int> ApplyMigrations(Connection& conn) { return sql::ApplyMigrations(conn, kPlan); }
 
 }  // namespace rt::storage::sqlite

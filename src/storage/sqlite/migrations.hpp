@@ -4,16 +4,14 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "storage/sql/migrate.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 
 // The SQLite schema, as versioned migrations compiled into the binary. A migration is never edited once
 // released: a change to the schema is a new migration with the next version.
 namespace rt::storage::sqlite {
 
-struct Migration {
-    int version;
-    std::string_view sql;  // one or more statements
-};
+using sql::Migration;
 
 // Every migration, in ascending version order, starting at 1.
 std::span<const Migration> Migrations();
