@@ -72,7 +72,7 @@ class PgStatement final : public sql::StatementImpl {
     bool prepared_ = false;
     std::vector<std::optional<std::string>> values_;
     std::vector<Oid> types_;  // 0 (inferred) for each parameter the text uses, text for the others
-    bool write_ = false;      // INSERT, UPDATE or DELETE: runs in a savepoint inside a transaction
+    bool write_ = false;      // INSERT, UPDATE or DELETE: with constraints, runs in a savepoint in a transaction
     PgResultHandle result_;
     int row_ = -1;
 };

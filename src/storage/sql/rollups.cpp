@@ -2,9 +2,12 @@
 // methods for them. Tables and indexes: migrations.cpp, schema v5.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/sql/query.hpp"
 #include "storage/sql/rows.hpp"
@@ -66,6 +69,23 @@ const RollupSql& Rollup() {
                              ", time_to_conversion = coalesce(", sketch, ", rollup_cells.time_to_conversion)"});
         return out;
     }();
+    return sql;
+}
+
+// An upsert of `rows` cells without a sketch to merge (clicks, referrals): each row binds 19 parameters from
+// ?(19 × row + 1): the key, the version, the measures; a new cell's sketch is '', a stored one stays.
+constexpr int kPlainRollupParameters = 6 + static_cast<int>(std::size(kMeasures));
+std::string PlainRollupUpsert(int rows) {
+    std::string sql = Concat({"INSERT INTO rollup_cells (", Rollup().columns, ") VALUES "});
+    for (int row = 0; row < rows; ++row) {
+        sql += row == 0 ? "(" : ", (";
+        for (int p = 1; p <= kPlainRollupParameters; ++p)
+            sql += "?" + std::to_string(row * kPlainRollupParameters + p) + ", ";
+        sql += "'')";
+    }
+    const auto& upsert = Rollup().upsert;
+    const auto conflict = upsert.find(" ON CONFLICT");
+    sql += upsert.substr(conflict, upsert.find(", time_to_conversion = coalesce(") - conflict);
     return sql;
 }
 
@@ -205,6 +225,7 @@ Result<void> Walk(Statement& statement, RowReader<T> read, const Fn& fn) {
 // is one upsert statement, atomic by itself; several run inside a savepoint.
 Result<void> SqlTx::AddRollups(std::span<const core::RollupDelta> deltas, std::int64_t version) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    if (conn_.RowsPerInsert() > 1 && deltas.size() > 1) return AddRollupsInRows(deltas, version);
     auto add = [&](const core::RollupDelta& delta) -> Result<void> {
         auto sketch = MergedSketch(conn_, kSelectRollupSketch, delta.key, delta.add.time_to_conversion, "rollup_cells",
                                    "time_to_conversion");
@@ -223,6 +244,39 @@ Result<void> SqlTx::AddRollups(std::span<const core::RollupDelta> deltas, std::i
     return Atomically(conn_, [&]() -> Result<void> {
         for (const auto& delta : deltas) {
             if (auto ok = add(delta); !ok) return ok;
+        }
+        return {};
+    });
+}
+
+// Where each statement is a round trip (PostgreSQL): the deltas of one key added up first (one statement may
+// touch a cell once only), the cells without a sketch upserted RowsPerInsert() at a time, the others one by one
+// (their sketch merges with the stored one in C++); all inside one savepoint.
+Result<void> SqlTx::AddRollupsInRows(std::span<const core::RollupDelta> deltas, std::int64_t version) {
+    std::map<core::RollupKey, core::Measures> cells;
+    for (const auto& d : deltas) cells[d.key] += d.add;
+    std::vector<core::RollupDelta> plain;
+    std::vector<core::RollupDelta> sketched;
+    for (auto& [key, add] : cells) (add.time_to_conversion.empty() ? plain : sketched).push_back({key, std::move(add)});
+    return Atomically(conn_, [&]() -> Result<void> {
+        const std::size_t per = static_cast<std::size_t>(conn_.RowsPerInsert());
+        for (std::size_t at = 0; at < plain.size(); at += per) {
+            const std::size_t rows = std::min(per, plain.size() - at);
+            auto upsert = conn_.Prepare(PlainRollupUpsert(static_cast<int>(rows)));
+            if (!upsert) return core::Fail(upsert.error());
+            for (std::size_t row = 0; row < rows; ++row) {
+                const auto& d = plain[at + row];
+                const int o = static_cast<int>(row) * kPlainRollupParameters;
+                upsert->Bind(o + 1, d.key.program_id.str()).Bind(o + 2, std::int64_t{d.key.day});
+                upsert->Bind(o + 3, d.key.partner_id).Bind(o + 4, d.key.link_id).Bind(o + 5, d.key.source);
+                upsert->Bind(o + 6, version);
+                int index = o + kFirstMeasure;
+                for (const auto& m : kMeasures) upsert->Bind(index++, d.add.*m.member);
+            }
+            if (auto ok = upsert->Run(); !ok) return ok;
+        }
+        for (const auto& d : sketched) {
+            if (auto ok = AddRollups(std::span(&d, 1), version); !ok) return ok;
         }
         return {};
     });

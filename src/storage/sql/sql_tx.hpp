@@ -142,6 +142,8 @@ class SqlTx final : public ports::StoreTx {
     const std::optional<core::Error>& broken() const { return broken_; }
 
   private:
+    // AddRollups where statements are round trips: see rollups.cpp.
+    Result<void> AddRollupsInRows(std::span<const core::RollupDelta> deltas, std::int64_t version);
     // Takes the program (Connection::LockProgram) once per transaction; a no-op in a read transaction.
     Result<void> Own(const core::ProgramId& program_id);
 
