@@ -1,10 +1,15 @@
 #include "app/click_writer.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 #include <vector>
 
 namespace rt::app {
+
+namespace {
+constexpr int kRetries = 3;  // more writes of a batch the database refused with kUnavailable
+}  // namespace
 
 ClickWriter::ClickWriter(ports::Store& store, ClickWriterOptions options, BatchHook hook, BatchObserver observer)
     : store_(store), options_(options), hook_(std::move(hook)), observer_(std::move(observer)) {}
@@ -73,11 +78,22 @@ void ClickWriter::WriteBatch(std::vector<Pending>& batch) {
     for (auto& p : batch) clicks.push_back(std::move(p.click));
 
     const auto started = std::chrono::steady_clock::now();
-    const auto result = store_.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
-        if (auto ok = tx.InsertClicks(clicks); !ok) return ok;
-        if (hook_) return hook_(tx, clicks);
-        return {};
-    });
+    auto write = [&] {
+        return store_.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+            if (auto ok = tx.InsertClicks(clicks); !ok) return ok;
+            if (hook_) return hook_(tx, clicks);
+            return {};
+        });
+    };
+    // kUnavailable: the database asked to retry (a deadlock with another writer on PostgreSQL, which locks
+    // programs in another order) or a connection dropped. Nothing of the transaction was kept, so writing the
+    // batch again is safe; the redirects waiting for it are answered either way.
+    auto result = write();
+    for (int retry = 1; retry <= kRetries && !result && result.error().code() == core::ErrorCode::kUnavailable;
+         ++retry) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 * retry));
+        result = write();
+    }
     const auto took = std::chrono::steady_clock::now() - started;
     if (result) {
         batches_committed_.fetch_add(1, std::memory_order_relaxed);

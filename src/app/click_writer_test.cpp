@@ -55,6 +55,8 @@ class RecordingStore final : public ports::Store {
         : inner_(inner), gate_(gate), log_(log), log_mu_(log_mu) {}
 
     void FailWrites() { fail_writes_ = true; }
+    // The next `n` write transactions fail with kUnavailable after their body ran (and keep nothing).
+    void FailNextWrites(int n) { fail_next_ = n; }
     int write_transactions() const { return writes_.load(); }
 
     core::Result<void> Transact(ports::TxMode mode,
@@ -65,6 +67,7 @@ class RecordingStore final : public ports::Store {
             if (auto ok = body(tx); !ok) return ok;
             if (gate_ != nullptr) gate_->Enter();
             if (fail_writes_) return core::Fail(core::Error::Unavailable("disk full"));
+            if (fail_next_.fetch_sub(1) > 0) return core::Fail(core::Error::Unavailable("deadlock detected"));
             return {};
         });
         if (done) {
@@ -85,6 +88,7 @@ class RecordingStore final : public ports::Store {
     std::vector<std::string>& log_;
     std::mutex& log_mu_;
     std::atomic<bool> fail_writes_{false};
+    std::atomic<int> fail_next_{0};
     std::atomic<int> writes_{0};
 };
 
@@ -256,6 +260,21 @@ TEST_F(ClickWriterTest, AFailedBatchGivesEveryCallbackTheErrorAndKeepsNothing) {
         EXPECT_EQ(outcomes_[id], "disk full") << id;
         EXPECT_FALSE(Stored(id)) << id;
     }
+}
+
+TEST_F(ClickWriterTest, ABatchTheDatabaseAskedToRetryIsWrittenAgainOnce) {
+    store_->FailNextWrites(2);
+    gate_.Open();
+    ClickWriter writer(*store_, {}, {}, SizeObserver());
+    writer.Start();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(AwaitDone(1));
+    writer.Stop();
+    EXPECT_EQ(outcomes_[submitted_.front()], "ok");
+    EXPECT_TRUE(Stored(submitted_.front()));
+    EXPECT_EQ(store_->write_transactions(), 3) << "two refused writes, then the one that committed";
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{1}));
+    EXPECT_EQ(writer.clicks_committed(), 1u);
 }
 
 TEST_F(ClickWriterTest, TheLedgerHookRunsInTheBatchTransactionAndItsFailureFailsTheBatch) {

@@ -59,7 +59,7 @@ void LinkDirectory::OnProgramChanged(const core::Program& program) {
     PutProgram(program);
 }
 
-void LinkDirectory::Apply(ports::Store& store, const ports::StoreChange& change) {
+bool LinkDirectory::Apply(ports::Store& store, const ports::StoreChange& change) {
     using Kind = ports::StoreChange::Kind;
     core::Result<void> done;
     if (change.kind == Kind::kResync) {
@@ -78,8 +78,10 @@ void LinkDirectory::Apply(ports::Store& store, const ports::StoreChange& change)
         if (program) OnProgramChanged(*program);
         done = program ? core::Result<void>() : core::Fail(program.error());
     }
-    if (!done)
-        spdlog::warn("event=link_directory_change_failed id={} message=\"{}\"", change.id, done.error().message());
+    if (done) return true;
+    spdlog::warn("event=link_directory_change_failed id={} message=\"{}\"", change.id, done.error().message());
+    // A row that is not there (never in a consistent database) would fail again at every resync.
+    return done.error().code() == core::ErrorCode::kNotFound;
 }
 
 std::size_t LinkDirectory::link_count() const {

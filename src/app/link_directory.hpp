@@ -55,9 +55,9 @@ class LinkDirectory {
     // A program was created or changed (its destination domains or window may differ).
     void OnProgramChanged(const core::Program& program);
     // Another node committed `change` (Store::FollowChanges): reads the changed link or program from `store`
-    // and applies it, or reloads everything on kResync. A link or program that is gone or unreadable is logged
-    // and left as it is. Blocking (I/O); call it from the follower's thread.
-    void Apply(ports::Store& store, const ports::StoreChange& change);
+    // and applies it, or reloads everything on kResync. False (logged) when the store failed the read: the
+    // follower then resyncs later. Blocking (I/O); call it from the follower's thread.
+    bool Apply(ports::Store& store, const ports::StoreChange& change);
 
     std::size_t link_count() const;
 

@@ -1,5 +1,7 @@
 #include "http/routes_funnel.hpp"
 
+#include <algorithm>
+
 #include "http/api_support.hpp"
 #include "http/funnel_codec.hpp"
 #include "http/json_codec.hpp"
@@ -27,8 +29,11 @@ Response Idempotent(FunnelContext& ctx, const Request& req, const app::Principal
                     const std::function<Response(const std::string&, int)>& replay) {
     const auto key = req.HeaderValue("idempotency-key");
     if (!key) return write().response;
-    if (key->empty() || key->size() > app::IdempotencyKeys::kMaxKeyLength) {
-        return ErrorResponse(core::Error::Invalid("Idempotency-Key", "must be 1 to 255 characters"));
+    // Visible ASCII only: a key is an opaque token, and every backend stores it as text.
+    const bool visible = std::all_of(key->begin(), key->end(), [](char c) { return c > ' ' && c < 0x7f; });
+    if (key->empty() || key->size() > app::IdempotencyKeys::kMaxKeyLength || !visible) {
+        return ErrorResponse(
+            core::Error::Invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters, without spaces"));
     }
     const std::string scope = who.key_id.str() + " " + std::string(route);
     auto found = ctx.idempotency.Find(scope, *key);

@@ -271,9 +271,11 @@ class Store {
     // changes (FollowChanges). False for memory and SQLite: one process serves a file.
     virtual bool SharedByNodes() const { return false; }
     // Reports each link and program change committed by any process on the database, in commit order, until
-    // `stop` is requested; first kResync, then kResync again after any interruption. Blocking: run it on a
-    // thread of its own; `fn` runs on that thread. Returns at once when !SharedByNodes().
-    virtual void FollowChanges(std::stop_token stop, const std::function<void(const StoreChange&)>& fn) {
+    // `stop` is requested; first kResync, then kResync again after any interruption. `fn` returns false when it
+    // could not apply a change (the database failed it): the follower then reconnects after a pause and
+    // reports kResync, so that nothing stays missed. Blocking: run it on a thread of its own; `fn` runs on that
+    // thread. Returns at once when !SharedByNodes().
+    virtual void FollowChanges(std::stop_token stop, const std::function<bool(const StoreChange&)>& fn) {
         (void)stop;
         (void)fn;
     }

@@ -64,7 +64,7 @@ core::Result<void> Tracking::Load() {
     if (services_.store().SharedByNodes() && !follower_.joinable()) {
         follower_ = std::jthread([this](std::stop_token stop) {
             services_.store().FollowChanges(
-                stop, [this](const ports::StoreChange& change) { directory_.Apply(services_.store(), change); });
+                stop, [this](const ports::StoreChange& change) { return directory_.Apply(services_.store(), change); });
         });
     }
     return loaded;

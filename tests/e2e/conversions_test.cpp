@@ -381,6 +381,17 @@ TEST_F(Conversions, IdempotencyKeyReplaysTheFirstAnswer) {
     EXPECT_EQ(ListConversions(*api_).size(), 1u);
 }
 
+TEST_F(Conversions, IdempotencyKeyOfOtherThanVisibleAsciiIsRefusedAndRecordsNothing) {
+    for (const std::string& key :
+         {std::string("caf\xc3\xa9-1"), std::string("two words"), std::string("bad\xff"), std::string(256, 'k')}) {
+        auto r = api_->Send("POST", "/api/v1/conversions", Sale("order-k", 2000).dump(),
+                            {{"Content-Type", "application/json"}, {"Idempotency-Key", key}});
+        EXPECT_TRUE(r.IsProblem(422)) << r.status << " " << r.body;
+        EXPECT_EQ(ErrorFields(r), (std::set<std::string>{"Idempotency-Key"})) << r.body;
+    }
+    EXPECT_EQ(ListConversions(*api_).size(), 0u);
+}
+
 TEST_F(Conversions, PartialRefundsReverseCommissionProportionally) {
     const Json ref = Referral(ada_, {{"external_id", "crm-refund"}});
     auto sale = Convert(Sale("order-rf", 12999, {{"referral_id", Id(ref)}}));

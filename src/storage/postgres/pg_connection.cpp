@@ -127,12 +127,22 @@ std::string RewriteParameters(std::string_view sql, int* max_index) {
 
 std::string RedactUrl(std::string_view url) {
     // postgresql://user:password@host… → postgresql://user:***@host…
-    const auto scheme = url.find("://");
-    const auto at = url.find('@');
-    if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme) return std::string(url);
-    const auto colon = url.find(':', scheme + 3);
-    if (colon == std::string_view::npos || colon > at) return std::string(url);
-    return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+    std::string out(url);
+    const auto scheme = out.find("://");
+    const auto at = out.find('@');
+    if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+        const auto colon = out.find(':', scheme + 3);
+        if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+    // …?sslmode=require&password=secret → …?sslmode=require&password=***
+    const auto query = out.find('?');
+    for (auto at_param = query; at_param != std::string::npos; at_param = out.find('&', at_param + 1)) {
+        if (out.compare(at_param + 1, 9, "password=") != 0) continue;
+        const auto value = at_param + 10;
+        const auto end = out.find('&', value);
+        out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+    }
+    return out;
 }
 
 PgStatement::PgStatement(PgConnection& conn, std::string name, std::string text, std::string original, int parameters)
@@ -171,11 +181,9 @@ Result<void> PgStatement::Finish(PgResultHandle result, std::span<const sql::Con
     result_ = std::move(result);
     const auto status = PQresultStatus(result_.get());
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-        const char* tuples = PQcmdTuples(result_.get());
-        if (tuples != nullptr && *tuples != '\0') {
-            conn_.set_changes(std::atoi(tuples));
-        } else if (status == PGRES_COMMAND_OK) {
-            conn_.set_changes(0);
+        if (write_) {  // as SQLite's changes(): rows written by the last INSERT, UPDATE or DELETE
+            const char* tuples = PQcmdTuples(result_.get());
+            conn_.set_changes(tuples != nullptr && *tuples != '\0' ? std::atoi(tuples) : 0);
         }
         // COMMIT of a transaction in which a statement failed answers ROLLBACK instead of an error.
         if (original_ == "COMMIT" && std::string_view(PQcmdStatus(result_.get())) == "ROLLBACK") {
@@ -222,7 +230,7 @@ Result<void> PgStatement::Execute(std::span<const sql::ConstraintError> constrai
         sent = PQsendQueryParams(raw, "RELEASE SAVEPOINT rt_statement", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
     if (sent) sent = PQpipelineSync(raw) == 1;
     if (!sent) {
-        PQexitPipelineMode(raw);
+        conn_.MarkBroken();  // whatever was sent is unread
         return core::Fail(ErrorFrom(raw, nullptr, original_));
     }
     // One result (then a null) per command, then the sync's.
@@ -231,8 +239,11 @@ Result<void> PgStatement::Execute(std::span<const sql::ConstraintError> constrai
     const int commands = preparing ? 4 : 3;
     for (int i = 0; i < commands; ++i) {
         PgResultHandle result(PQgetResult(raw));
+        if (!result) {  // the connection failed: the rest will not come
+            conn_.MarkBroken();
+            return core::Fail(ErrorFrom(raw, nullptr, original_));
+        }
         while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
-        if (!result) continue;
         const auto status = PQresultStatus(result.get());
         const bool failed = status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR;
         if (preparing && i == 1 && status == PGRES_COMMAND_OK) prepared_ = true;  // not undone by a rollback
@@ -240,12 +251,18 @@ Result<void> PgStatement::Execute(std::span<const sql::ConstraintError> constrai
         if (!failed && i == commands - 2) statement_result = std::move(result);
     }
     PgResultHandle sync(PQgetResult(raw));  // PGRES_PIPELINE_SYNC
-    PQexitPipelineMode(raw);
+    if (PQexitPipelineMode(raw) != 1) {
+        conn_.MarkBroken();
+        return core::Fail(ErrorFrom(raw, nullptr, original_));
+    }
     if (!first_error) return Finish(std::move(statement_result), constraints);
     auto error = ErrorFrom(raw, first_error.get(), original_, constraints);
     PgResultHandle undone(PQexec(raw, "ROLLBACK TO SAVEPOINT rt_statement; RELEASE SAVEPOINT rt_statement"));
     if (PQresultStatus(undone.get()) != PGRES_COMMAND_OK) {
-        spdlog::error("event=postgres_statement_undo_failed message=\"{}\"", PQerrorMessage(raw));
+        // The transaction stays aborted: the caller must not go on as after an expected failure.
+        auto undo_error = ErrorFrom(raw, undone.get(), "ROLLBACK TO SAVEPOINT rt_statement");
+        conn_.MarkBroken();
+        return core::Fail(std::move(undo_error));
     }
     return core::Fail(std::move(error));
 }
@@ -280,8 +297,26 @@ void PgStatement::Reset() {
     for (auto& v : values_) v.reset();
 }
 
+namespace {
+
+// `url` with TCP keepalives and a send timeout unless it sets them: a connection to a server that vanished
+// without closing it (a failover, a partition) fails within about a minute instead of the kernel's hours, so
+// the pool replaces it and the listener reconnects and resyncs.
+std::string WithTimeouts(const std::string& url) {
+    std::string out = url;
+    for (std::string_view param :
+         {"keepalives_idle=30", "keepalives_interval=10", "keepalives_count=3", "tcp_user_timeout=60000"}) {
+        const auto name = std::string(param.substr(0, param.find('=') + 1));
+        if (out.find("?" + name) != std::string::npos || out.find("&" + name) != std::string::npos) continue;
+        out += (out.find('?') == std::string::npos ? "?" : "&") + std::string(param);
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
-    PgConnHandle conn(PQconnectdb(url.c_str()));
+    PgConnHandle conn(PQconnectdb(WithTimeouts(url).c_str()));
     if (conn == nullptr || PQstatus(conn.get()) != CONNECTION_OK) {
         std::string reason = conn ? PQerrorMessage(conn.get()) : "out of memory";
         while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();

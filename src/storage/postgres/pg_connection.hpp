@@ -96,8 +96,10 @@ class PgConnection final : public sql::Connection {
     int RowsPerInsert() const override { return 64; }
     std::string ThroughIndex(std::string_view table, std::string_view) const override { return std::string(table); }
 
-    // False once the connection to the server is lost (the pool then opens a new one).
-    bool Healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+    // False once the connection to the server is lost or out of step with it (the pool then opens a new one).
+    bool Healthy() const { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+    // The connection can no longer be trusted (a pipeline left unread): the pool drops it.
+    void MarkBroken() { broken_ = true; }
     PGconn* raw() { return conn_.get(); }
     void set_changes(int changes) { changes_ = changes; }
 
@@ -107,6 +109,7 @@ class PgConnection final : public sql::Connection {
     PgConnHandle conn_;
     std::map<std::string, std::unique_ptr<PgStatement>, std::less<>> statements_;  // by the caller's SQL text
     int changes_ = 0;
+    bool broken_ = false;
 };
 
 // The channel of Announce's notifications.

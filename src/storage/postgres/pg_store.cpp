@@ -130,7 +130,7 @@ std::optional<ports::StoreChange> ParseChange(std::string_view payload) {
 
 }  // namespace
 
-void PgStore::FollowChanges(std::stop_token stop, const std::function<void(const ports::StoreChange&)>& fn) {
+void PgStore::FollowChanges(std::stop_token stop, const std::function<bool(const ports::StoreChange&)>& fn) {
     const std::string listen = "LISTEN " + std::string(kChangesChannel);
     while (!stop.stop_requested()) {
         auto conn = PgConnection::Open(url_);
@@ -144,20 +144,22 @@ void PgStore::FollowChanges(std::stop_token stop, const std::function<void(const
             continue;
         }
         spdlog::info("event=postgres_listening channel={}", kChangesChannel);
-        fn({ports::StoreChange::Kind::kResync, {}});  // whatever changed before LISTEN took effect
+        // Whatever changed before LISTEN took effect. A change not applied (false) ends this connection: the
+        // next one starts with a resync.
+        bool applied = fn({ports::StoreChange::Kind::kResync, {}});
         PGconn* raw = (*conn)->raw();
-        while (!stop.stop_requested()) {
+        while (applied && !stop.stop_requested()) {
             pollfd waiting{PQsocket(raw), POLLIN, 0};
             if (poll(&waiting, 1, 250) < 0 && errno != EINTR) break;
             if (PQconsumeInput(raw) != 1) break;  // the connection is lost
             while (PGnotify* note = PQnotifies(raw)) {
                 auto change = ParseChange(note->extra != nullptr ? note->extra : "");
                 PQfreemem(note);
-                if (change) fn(*change);
+                if (change && applied) applied = fn(*change);
             }
         }
         if (!stop.stop_requested()) {
-            spdlog::warn("event=postgres_listen_lost");
+            spdlog::warn("event=postgres_listen_lost reason={}", applied ? "connection" : "change_not_applied");
             Pause(stop, 1000);
         }
     }

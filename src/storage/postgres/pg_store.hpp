@@ -33,7 +33,7 @@ class PgStore final : public ports::Store {
     bool SharedByNodes() const override { return true; }
     // LISTEN on a connection of its own (outside the pool); reconnects every second while the server is away,
     // reporting kResync after each (re)connection.
-    void FollowChanges(std::stop_token stop, const std::function<void(const ports::StoreChange&)>& fn) override;
+    void FollowChanges(std::stop_token stop, const std::function<bool(const ports::StoreChange&)>& fn) override;
 
   private:
     // A connection on loan; returned to the pool on destruction (or dropped when it broke).

@@ -31,11 +31,15 @@ TEST(PgRewriteParameters, NumbersBecomeDollarsOutsideQuotedText) {
     EXPECT_EQ(highest, 0);
 }
 
-TEST(PgRedactUrl, HidesThePasswordOnly) {
+TEST(PgRedactUrl, HidesThePasswordsOnly) {
     EXPECT_EQ(RedactUrl("postgresql://app:s3cret@db.internal:5432/reftrack"),
               "postgresql://app:***@db.internal:5432/reftrack");
     EXPECT_EQ(RedactUrl("postgresql://app@db.internal/reftrack"), "postgresql://app@db.internal/reftrack");
     EXPECT_EQ(RedactUrl("postgresql://db.internal/reftrack"), "postgresql://db.internal/reftrack");
+    EXPECT_EQ(RedactUrl("postgresql://app@db/x?password=s3cret&sslmode=require"),
+              "postgresql://app@db/x?password=***&sslmode=require");
+    EXPECT_EQ(RedactUrl("postgresql://app:a@db/x?sslmode=require&password=s3cret"),
+              "postgresql://app:***@db/x?sslmode=require&password=***");
 }
 
 class PgStoreTest : public ::testing::Test {
@@ -116,6 +120,7 @@ TEST_F(PgStoreTest, FollowsChangesCommittedByAnyConnectionAndResyncsAfterADrop) 
             std::lock_guard lock(mu);
             seen.push_back(change);
             changed.notify_all();
+            return true;
         });
     });
     auto await = [&](std::size_t count) {
@@ -147,6 +152,30 @@ TEST_F(PgStoreTest, FollowsChangesCommittedByAnyConnectionAndResyncsAfterADrop) 
     ASSERT_TRUE(await(4));
     EXPECT_EQ(seen[3].kind, ports::StoreChange::Kind::kProgram);
     EXPECT_EQ(seen[3].id, later.id.str());
+    follower.request_stop();
+}
+
+TEST_F(PgStoreTest, AChangeTheFollowerCouldNotApplyIsFollowedByAResync) {
+    std::mutex mu;
+    std::condition_variable changed;
+    std::vector<ports::StoreChange> seen;
+    std::jthread follower([&](std::stop_token stop) {
+        store_->FollowChanges(stop, [&](const ports::StoreChange& change) {
+            std::lock_guard lock(mu);
+            seen.push_back(change);
+            changed.notify_all();
+            return change.kind != ports::StoreChange::Kind::kProgram;  // as if re-reading the program failed
+        });
+    });
+    auto await = [&](std::size_t count) {
+        std::unique_lock lock(mu);
+        return changed.wait_for(lock, 10s, [&] { return seen.size() >= count; });
+    };
+    ASSERT_TRUE(await(1));
+    ASSERT_TRUE(Insert(MakeProgram("not applied")));
+    ASSERT_TRUE(await(3));
+    EXPECT_EQ(seen[1].kind, ports::StoreChange::Kind::kProgram);
+    EXPECT_EQ(seen[2].kind, ports::StoreChange::Kind::kResync) << "the follower starts over instead of going on";
     follower.request_stop();
 }
 
