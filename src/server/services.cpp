@@ -1,5 +1,7 @@
 #include "server/services.hpp"
 
+#include <algorithm>
+
 #include "storage/open_store.hpp"
 
 namespace rt::server {
@@ -23,9 +25,9 @@ Services::Services(std::unique_ptr<ports::Store> store, std::unique_ptr<ports::S
 
 core::Result<std::unique_ptr<Services>> Services::Open(const Config& config) {
     if (!ports::InitSodium()) return core::Fail(core::Error::Unavailable("libsodium could not be initialised"));
-    // PostgreSQL: a connection for each worker thread, and a few for the click writer, the readiness probe and
-    // the commands that run beside the workers.
-    auto store = storage::OpenStore(config.db, {.max_connections = config.workers + 4});
+    // PostgreSQL: a connection for each worker thread up to 12 (the conversions waiting in a group commit hold
+    // none; one writes for them all), and 4 for the click writer, the readiness probe and the other commands.
+    auto store = storage::OpenStore(config.db, {.max_connections = std::min(config.workers, 12) + 4});
     if (!store) return core::Fail(store.error());
     if (auto migrated = (*store)->Migrate(); !migrated) return core::Fail(migrated.error());
     auto vault = ports::SodiumVault::OpenOrCreate(config.key_file);
