@@ -124,6 +124,38 @@ TEST_P(StoreConformanceTest, LastEventForgetsAnEventOfARolledBackSavepoint) {
     EXPECT_EQ((*last)->seq, 2);
 }
 
+TEST_P(StoreConformanceTest, AProgramReadAgainInItsTransactionShowsItsUpdatesAndForgetsUndoneOnes) {
+    const auto program = MakeProgram();
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.InsertProgram(program); }));
+    auto named = [](ports::StoreTx& tx, const core::Program& p, const std::string& name) -> core::Result<void> {
+        auto read = tx.GetProgram(p.id);
+        if (!read) return core::Fail(read.error());
+        if (read->name != name)
+            return core::Fail(core::Error::Internal("read '" + read->name + "', not '" + name + "'"));
+        return {};
+    };
+    auto done = Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = named(tx, program, program.name); !ok) return ok;  // read (and remembered, where a store does)
+        auto renamed = program;
+        renamed.name = "Renamed";
+        if (auto ok = tx.UpdateProgram(renamed); !ok) return ok;
+        if (auto ok = named(tx, program, "Renamed"); !ok) return ok;  // the update, not the first read
+        auto undone = tx.Savepoint([&](ports::StoreTx& s) -> core::Result<void> {
+            auto again = renamed;
+            again.name = "Undone";
+            if (auto ok = s.UpdateProgram(again); !ok) return ok;
+            if (auto ok = named(s, program, "Undone"); !ok) return ok;
+            return core::Fail(core::Error::Conflict("roll the savepoint back"));
+        });
+        if (undone || undone.error().code() != ErrorCode::kConflict) return core::Fail(undone.error());
+        return named(tx, program, "Renamed");  // the savepoint's update is gone
+    });
+    ASSERT_TRUE(done) << done.error().message();
+    auto stored = Read([&](ports::StoreTx& tx) { return tx.GetProgram(program.id); });
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->name, "Renamed");
+}
+
 TEST_P(StoreConformanceTest, SavepointInAReadTransactionJustRunsItsBody) {
     const auto program = MakeProgram();
     ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.InsertProgram(program); }));

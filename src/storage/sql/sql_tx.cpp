@@ -48,6 +48,7 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
     if (!done) {
         last_events_.clear();
         owned_.clear();  // rolling back to a savepoint releases the locks taken after it
+        programs_.clear();
         if (auto undone = exec("ROLLBACK TO rt_request"); !undone) {
             broken_ = undone.error();
             return undone;
@@ -61,6 +62,7 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
 }
 
 Result<void> SqlTx::InsertProgram(const core::Program& program) {
+    programs_.erase(program.id);
     auto written = Write(
         Concat({"INSERT INTO programs (", kProgramColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"}),
         [&](Statement& s) { BindProgram(s, program); }, kProgramConstraints);
@@ -77,11 +79,15 @@ Result<void> SqlTx::Own(const core::ProgramId& program_id) {
 
 Result<core::Program> SqlTx::GetProgram(const core::ProgramId& id) {
     if (auto owned = Own(id); !owned) return core::Fail(owned.error());
-    return GetOne(conn_, Concat({"SELECT ", kProgramColumns, " FROM programs WHERE id = ?1"}), id.str(), &ReadProgram,
-                  kProgramNotFound);
+    if (auto it = programs_.find(id); it != programs_.end()) return it->second;
+    auto program = GetOne(conn_, Concat({"SELECT ", kProgramColumns, " FROM programs WHERE id = ?1"}), id.str(),
+                          &ReadProgram, kProgramNotFound);
+    if (program) programs_.insert_or_assign(id, *program);
+    return program;
 }
 
 Result<void> SqlTx::UpdateProgram(const core::Program& program) {
+    programs_.erase(program.id);
     auto written = Write(
         "UPDATE programs SET name = ?2, currency = ?3, destination_domains = ?4, attribution_model = ?5, "
         "attribution_window_days = ?6, stages = ?7, updated_at = ?9, sticky_customers = ?10, commission = ?11 "

@@ -160,6 +160,9 @@ class SqlTx final : public ports::StoreTx {
     // back, as the rows it describes may be gone.
     std::map<core::ProgramId, core::Event> last_events_;
     std::set<core::ProgramId> owned_;  // the programs this transaction owns (Own)
+    // The programs this transaction read, so that the requests of one group commit read each once; a write of
+    // the program forgets it, and so does a savepoint that rolls back.
+    std::map<core::ProgramId, core::Program> programs_;
 };
 
 template <class Bind>
