@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -41,6 +42,38 @@ TEST(PgRedactUrl, HidesThePasswordsOnly) {
     EXPECT_EQ(RedactUrl("postgresql://app:a@db/x?sslmode=require&password=s3cret"),
               "postgresql://app:***@db/x?sslmode=require&password=***");
 }
+
+// Runs Store::FollowChanges on a thread of its own and keeps what it reports. `applies(change)` is what the
+// callback answers (true: applied).
+class Follower {
+  public:
+    Follower(ports::Store& store, std::function<bool(const ports::StoreChange&)> applies)
+        : applies_(std::move(applies)), thread_([this, &store](std::stop_token stop) {
+              store.FollowChanges(stop, [this](const ports::StoreChange& change) {
+                  std::lock_guard lock(mu_);
+                  seen_.push_back(change);
+                  changed_.notify_all();
+                  return applies_(change);
+              });
+          }) {}
+
+    // Waits until `count` changes were reported (10 s at most); false when they were not.
+    bool Await(std::size_t count) {
+        std::unique_lock lock(mu_);
+        return changed_.wait_for(lock, 10s, [&] { return seen_.size() >= count; });
+    }
+    ports::StoreChange operator[](std::size_t i) {
+        std::lock_guard lock(mu_);
+        return seen_.at(i);
+    }
+
+  private:
+    std::function<bool(const ports::StoreChange&)> applies_;
+    std::mutex mu_;
+    std::condition_variable changed_;
+    std::vector<ports::StoreChange> seen_;  // guarded by mu_
+    std::jthread thread_;                   // last: stopped and joined first
+};
 
 class PgStoreTest : public ::testing::Test {
   protected:
@@ -112,27 +145,13 @@ TEST_F(PgStoreTest, ReconnectsAfterTheServerDroppedEveryConnection) {
 }
 
 TEST_F(PgStoreTest, FollowsChangesCommittedByAnyConnectionAndResyncsAfterADrop) {
-    std::mutex mu;
-    std::condition_variable changed;
-    std::vector<ports::StoreChange> seen;
-    std::jthread follower([&](std::stop_token stop) {
-        store_->FollowChanges(stop, [&](const ports::StoreChange& change) {
-            std::lock_guard lock(mu);
-            seen.push_back(change);
-            changed.notify_all();
-            return true;
-        });
-    });
-    auto await = [&](std::size_t count) {
-        std::unique_lock lock(mu);
-        return changed.wait_for(lock, 10s, [&] { return seen.size() >= count; });
-    };
-    ASSERT_TRUE(await(1));
+    Follower seen(*store_, [](const ports::StoreChange&) { return true; });
+    ASSERT_TRUE(seen.Await(1));
     EXPECT_EQ(seen[0].kind, ports::StoreChange::Kind::kResync);
 
     const auto program = MakeProgram("announced");
     ASSERT_TRUE(Insert(program));
-    ASSERT_TRUE(await(2));
+    ASSERT_TRUE(seen.Await(2));
     EXPECT_EQ(seen[1].kind, ports::StoreChange::Kind::kProgram);
     EXPECT_EQ(seen[1].id, program.id.str());
 
@@ -145,38 +164,23 @@ TEST_F(PgStoreTest, FollowsChangesCommittedByAnyConnectionAndResyncsAfterADrop) 
 
     // The listener's connection drops: it reconnects and reports a resync, then follows again.
     ASSERT_GE(DropConnections(), 1);
-    ASSERT_TRUE(await(3));
+    ASSERT_TRUE(seen.Await(3));
     EXPECT_EQ(seen[2].kind, ports::StoreChange::Kind::kResync);
     const auto later = MakeProgram("after the drop");
     ASSERT_TRUE(Insert(later));
-    ASSERT_TRUE(await(4));
+    ASSERT_TRUE(seen.Await(4));
     EXPECT_EQ(seen[3].kind, ports::StoreChange::Kind::kProgram);
     EXPECT_EQ(seen[3].id, later.id.str());
-    follower.request_stop();
 }
 
 TEST_F(PgStoreTest, AChangeTheFollowerCouldNotApplyIsFollowedByAResync) {
-    std::mutex mu;
-    std::condition_variable changed;
-    std::vector<ports::StoreChange> seen;
-    std::jthread follower([&](std::stop_token stop) {
-        store_->FollowChanges(stop, [&](const ports::StoreChange& change) {
-            std::lock_guard lock(mu);
-            seen.push_back(change);
-            changed.notify_all();
-            return change.kind != ports::StoreChange::Kind::kProgram;  // as if re-reading the program failed
-        });
-    });
-    auto await = [&](std::size_t count) {
-        std::unique_lock lock(mu);
-        return changed.wait_for(lock, 10s, [&] { return seen.size() >= count; });
-    };
-    ASSERT_TRUE(await(1));
+    // As if re-reading every program failed.
+    Follower seen(*store_, [](const ports::StoreChange& c) { return c.kind != ports::StoreChange::Kind::kProgram; });
+    ASSERT_TRUE(seen.Await(1));
     ASSERT_TRUE(Insert(MakeProgram("not applied")));
-    ASSERT_TRUE(await(3));
+    ASSERT_TRUE(seen.Await(3));
     EXPECT_EQ(seen[1].kind, ports::StoreChange::Kind::kProgram);
     EXPECT_EQ(seen[2].kind, ports::StoreChange::Kind::kResync) << "the follower starts over instead of going on";
-    follower.request_stop();
 }
 
 }  // namespace
