@@ -67,10 +67,19 @@ struct RollupDelta {
     Measures add;
 };
 
+// Deltas written by one transaction and not yet added to their cells (ports::StoreTx::AddPendingRollups).
+struct PendingRollups {
+    std::int64_t seq = 0;  // the program's event seq of the transaction that wrote them
+    std::vector<RollupDelta> deltas;
+};
+
 struct RollupCell {
     RollupKey key;
     Measures measures;
     std::int64_t version = 0;  // the program's event seq of the last write to the cell
+    // The through_seq of the last epoch of pending rollups added to the cell (ports::StoreTx::AddEpochRollups);
+    // 0 when none.
+    std::int64_t rolled_through = 0;
 };
 
 // The funnel: one cell per day of referral creation, partner, link, source and stage.

@@ -174,6 +174,30 @@ class StoreTx {
     // Removes every rollup and funnel cell of the program (before `reftrack rollups rebuild` writes anew).
     virtual Result<void> DeleteRollups(const core::ProgramId& program_id) = 0;
 
+    // PENDING ROLLUPS: deltas written now and added to the cells later (app/rollups.hpp: a click batch
+    // leaves one row per program instead of an upsert per cell). `seq` is the program's event seq of the
+    // writing transaction, unique per program (kConflict when taken). Deltas carry no duration sketch
+    // (kInvalid otherwise).
+    virtual Result<void> AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
+                                           std::span<const core::RollupDelta> deltas) = 0;
+    // The program's oldest `limit` pending rows with seq <= through_seq, in seq order. In a write transaction
+    // it takes the program first (like LastEvent), so the rows it reads are the rows that transaction may delete.
+    virtual Result<std::vector<core::PendingRollups>> ListPendingRollups(const core::ProgramId& program_id,
+                                                                         std::int64_t through_seq, int limit) = 0;
+    // Removes the program's pending rows with seq <= through_seq.
+    virtual Result<void> DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) = 0;
+    // THE EPOCH of a program's pending rows: while set, the rows with seq <= through_seq are being added to
+    // their cells a slice of cells at a time, each slice by AddEpochRollups, and the epoch ends (nullopt) in the
+    // transaction that deletes those rows. GetRollupEpoch takes the program in a write transaction.
+    virtual Result<std::optional<std::int64_t>> GetRollupEpoch(const core::ProgramId& program_id) = 0;
+    virtual Result<void> SetRollupEpoch(const core::ProgramId& program_id, std::optional<std::int64_t> through_seq) = 0;
+    // AddRollups for an epoch's deltas (one per key, no sketch): a cell whose rolled_through is already
+    // >= through_seq has them and is left alone; any other gets them, `version` and rolled_through = through_seq.
+    // So a slice written twice (a retry, two nodes working on one epoch) adds once.
+    virtual Result<void> AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
+                                         std::int64_t through_seq) = 0;
+    virtual Result<std::vector<core::ProgramId>> ListProgramsWithPendingRollups() = 0;
+
     // The raw rows of a program in ascending id order, streamed, for rebuilding rollups. An error from
     // `fn` stops the walk and is returned. `fn` may read through the transaction, but must not start
     // another walk of the same kind (SQLite: its statement is in use).

@@ -2,13 +2,17 @@
 // sketches, version stamps), the ForEach walks over cells and over a program's raw rows, DeleteRollups, and the
 // fields the rollups read from referrals (converted_at) and conversions (journey_started_at).
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "core/calendar.hpp"
 #include "core/rollup.hpp"
 #include "storage/store_conformance_funnel.hpp"
+#include "storage/store_rules.hpp"
 
 namespace rt::storage::testing {
 namespace {
@@ -360,6 +364,182 @@ TEST_P(StoreConformanceTest, ReadTransactionCannotWriteRollups) {
         ASSERT_FALSE(refused);
         EXPECT_EQ(refused.error().code(), ErrorCode::kInternal) << refused.error().message();
     }
+}
+
+// --- Pending rollups.
+
+std::vector<std::string> ShowPending(const std::vector<core::PendingRollups>& rows) {
+    std::vector<std::string> out;
+    for (const auto& row : rows) {
+        for (const auto& d : row.deltas) out.push_back("seq " + std::to_string(row.seq) + ": " + Show(d.key, d.add, 0));
+    }
+    return out;
+}
+
+std::vector<core::PendingRollups> Pending(ports::Store& store, const core::ProgramId& program, int limit = 100,
+                                          std::int64_t through = std::numeric_limits<std::int64_t>::max()) {
+    auto rows = ports::Transact<std::vector<core::PendingRollups>>(
+        store, ports::TxMode::kRead,
+        [&](ports::StoreTx& tx) { return tx.ListPendingRollups(program, through, limit); });
+    EXPECT_TRUE(rows) << rows.error().message();
+    return rows ? *rows : std::vector<core::PendingRollups>{};
+}
+
+core::Measures ClickMeasures(std::int64_t clicks, std::int64_t unique, std::int64_t bots) {
+    core::Measures m;
+    m.clicks = clicks;
+    m.unique_clicks = unique;
+    m.bot_clicks = bots;
+    return m;
+}
+
+TEST_P(StoreConformanceTest, PendingRollupsRoundTripInSeqOrderAndDeleteThroughASeq) {
+    const auto program = MakeProgram();
+    const auto other = MakeProgram();
+    const auto a = RollupKeyOf(program.id, 20'400, "prt_a", "lnk_a", "click");
+    const auto b = RollupKeyOf(program.id, 20'401, "prt_b", "", "click");
+    auto every = EveryMeasure(7);
+    every.time_to_conversion = {};  // every additive measure survives, not only the clicks'
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        const std::vector<core::RollupDelta> later = {{a, ClickMeasures(1, 1, 0)}};
+        const std::vector<core::RollupDelta> earlier = {{a, every}, {b, ClickMeasures(0, 0, 3)}};
+        const std::vector<core::RollupDelta> theirs = {
+            {RollupKeyOf(other.id, 20'400, "prt_a", "lnk_a", "click"), ClickMeasures(9, 9, 9)}};
+        if (auto ok = tx.AddPendingRollups(program.id, 12, later); !ok) return ok;
+        if (auto ok = tx.AddPendingRollups(program.id, 5, earlier); !ok) return ok;
+        return tx.AddPendingRollups(other.id, 5, theirs);
+    }));
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id)),
+              (std::vector<std::string>{"seq 5: " + Show(a, every, 0), "seq 5: " + Show(b, ClickMeasures(0, 0, 3), 0),
+                                        "seq 12: " + Show(a, ClickMeasures(1, 1, 0), 0)}));
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id, 1)),
+              (std::vector<std::string>{"seq 5: " + Show(a, every, 0), "seq 5: " + Show(b, ClickMeasures(0, 0, 3), 0)}))
+        << "the limit counts rows, oldest first";
+    EXPECT_EQ(Pending(*store_, program.id, 100, 11).size(), 1u) << "through_seq bounds the seq";
+    EXPECT_EQ(Pending(*store_, program.id, 100, 4).size(), 0u);
+    auto programs = ports::Transact<std::vector<core::ProgramId>>(
+        *store_, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
+    ASSERT_TRUE(programs);
+    std::vector<core::ProgramId> want = {program.id, other.id};
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(*programs, want);
+
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.DeletePendingRollups(program.id, 11); }));
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id)),
+              (std::vector<std::string>{"seq 12: " + Show(a, ClickMeasures(1, 1, 0), 0)}));
+    EXPECT_EQ(Pending(*store_, other.id).size(), 1u) << "another program's rows stay";
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.DeletePendingRollups(program.id, 12); }));
+    EXPECT_TRUE(Pending(*store_, program.id).empty());
+    programs = ports::Transact<std::vector<core::ProgramId>>(
+        *store_, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
+    ASSERT_TRUE(programs);
+    EXPECT_EQ(*programs, std::vector{other.id});
+}
+
+TEST_P(StoreConformanceTest, PendingRollupsRefuseATakenSeqASketchAndAReadTransaction) {
+    const auto program = MakeProgram();
+    const std::vector<core::RollupDelta> deltas = {
+        {RollupKeyOf(program.id, 20'400, "prt_a", "lnk_a", "click"), ClickMeasures(2, 1, 0)}};
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.AddPendingRollups(program.id, 3, deltas); }));
+    auto taken = Write([&](ports::StoreTx& tx) { return tx.AddPendingRollups(program.id, 3, deltas); });
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().code(), ErrorCode::kConflict);
+    EXPECT_EQ(taken.error().message(), kPendingRollupsTaken);
+
+    auto sketched = deltas;
+    sketched[0].add.time_to_conversion = SketchOf({{60, 1}});
+    auto refused = Write([&](ports::StoreTx& tx) { return tx.AddPendingRollups(program.id, 4, sketched); });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalid);
+
+    for (const auto& write : std::vector<std::function<core::Result<void>(ports::StoreTx&)>>{
+             [&](ports::StoreTx& tx) { return tx.AddPendingRollups(program.id, 5, deltas); },
+             [&](ports::StoreTx& tx) { return tx.DeletePendingRollups(program.id, 3); }}) {
+        auto read_only = store_->Transact(ports::TxMode::kRead, write);
+        ASSERT_FALSE(read_only);
+        EXPECT_EQ(read_only.error().code(), ErrorCode::kInternal) << read_only.error().message();
+    }
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id)),
+              (std::vector<std::string>{"seq 3: " + Show(deltas[0].key, deltas[0].add, 0)}))
+        << "the refused writes changed nothing";
+}
+
+TEST_P(StoreConformanceTest, RollupEpochsAreSetReplacedAndEndedPerProgram) {
+    const auto program = MakeProgram();
+    const auto other = MakeProgram();
+    auto epoch = [&](const core::ProgramId& id) {
+        auto got = ports::Transact<std::optional<std::int64_t>>(
+            *store_, ports::TxMode::kRead, [&](ports::StoreTx& tx) { return tx.GetRollupEpoch(id); });
+        EXPECT_TRUE(got) << got.error().message();
+        return got ? *got : std::nullopt;
+    };
+    EXPECT_EQ(epoch(program.id), std::nullopt);
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.SetRollupEpoch(program.id, 7); }));
+    EXPECT_EQ(epoch(program.id), 7);
+    EXPECT_EQ(epoch(other.id), std::nullopt);
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.SetRollupEpoch(program.id, 9); }));
+    EXPECT_EQ(epoch(program.id), 9);
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.SetRollupEpoch(program.id, std::nullopt); }));
+    EXPECT_EQ(epoch(program.id), std::nullopt);
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.SetRollupEpoch(other.id, std::nullopt); }))
+        << "ending no epoch is no error";
+    auto refused =
+        store_->Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) { return tx.SetRollupEpoch(program.id, 1); });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInternal);
+}
+
+// An epoch's deltas reach each cell once: a cell that has the epoch (rolled_through >= it) is left alone, one
+// without it gets the delta, the version and the epoch; AddRollups leaves rolled_through as it is.
+TEST_P(StoreConformanceTest, EpochRollupsAddToACellOncePerEpoch) {
+    const auto program = MakeProgram();
+    const auto a = RollupKeyOf(program.id, 20'400, "prt_a", "lnk_a", "click");
+    const auto b = RollupKeyOf(program.id, 20'400, "prt_a", "lnk_b", "click");
+    const auto c = RollupKeyOf(program.id, 20'400, "prt_b", "lnk_c", "click");  // never in an epoch
+    auto show = [&](const core::RollupKey& key, const core::Measures& m, std::int64_t version, std::int64_t epoch) {
+        return Show(key, m, version) + " epoch " + std::to_string(epoch);
+    };
+    auto cells = [&] {
+        std::vector<std::string> out;
+        for (const auto& cell : Cells(*store_, program.id))
+            out.push_back(show(cell.key, cell.measures, cell.version, cell.rolled_through));
+        return out;
+    };
+    ASSERT_TRUE(AddRollups(*store_, {{a, ClickMeasures(1, 1, 0)}, {c, ClickMeasures(4, 0, 0)}}, 1));
+    const std::vector<core::RollupDelta> epoch5 = {{a, ClickMeasures(2, 1, 0)}, {b, ClickMeasures(3, 0, 1)}};
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.AddEpochRollups(std::span(epoch5).first(1), 2, 5); }));
+    EXPECT_EQ(cells(),
+              (std::vector<std::string>{show(a, ClickMeasures(3, 2, 0), 2, 5), show(c, ClickMeasures(4, 0, 0), 1, 0)}));
+    // The whole epoch again (as after a crash): only b is new to it.
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.AddEpochRollups(epoch5, 3, 5); }));
+    const std::vector<std::string> once = {show(a, ClickMeasures(3, 2, 0), 2, 5), show(b, ClickMeasures(3, 0, 1), 3, 5),
+                                           show(c, ClickMeasures(4, 0, 0), 1, 0)};
+    EXPECT_EQ(cells(), once);
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.AddEpochRollups(epoch5, 4, 4); }))
+        << "an older epoch is not added either";
+    EXPECT_EQ(cells(), once);
+    ASSERT_TRUE(AddRollups(*store_, {{a, ClickMeasures(0, 0, 1)}}, 6));  // a conversion's way: epoch unchanged
+    const std::vector<core::RollupDelta> epoch8 = {{a, ClickMeasures(1, 0, 0)}};
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.AddEpochRollups(epoch8, 7, 8); }));
+    EXPECT_EQ(cells(),
+              (std::vector<std::string>{show(a, ClickMeasures(4, 2, 1), 7, 8), show(b, ClickMeasures(3, 0, 1), 3, 5),
+                                        show(c, ClickMeasures(4, 0, 0), 1, 0)}));
+    auto refused =
+        store_->Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) { return tx.AddEpochRollups(epoch8, 9, 9); });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInternal);
+}
+
+TEST_P(StoreConformanceTest, PendingRollupsOfARolledBackTransactionAreGone) {
+    const auto program = MakeProgram();
+    const std::vector<core::RollupDelta> deltas = {
+        {RollupKeyOf(program.id, 20'400, "prt_a", "lnk_a", "click"), ClickMeasures(1, 0, 0)}};
+    auto failed = Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.AddPendingRollups(program.id, 1, deltas); !ok) return ok;
+        return core::Fail(core::Error::Conflict("the body gives up"));
+    });
+    ASSERT_FALSE(failed);
+    EXPECT_TRUE(Pending(*store_, program.id).empty());
 }
 
 // --- Funnel cells.

@@ -106,6 +106,82 @@ Result<void> MemoryTx::DeleteRollups(const core::ProgramId& program_id) {
     return {};
 }
 
+Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
+                                         std::span<const core::RollupDelta> deltas) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
+    auto& pending = (*tables)->pending_rollups[program_id];
+    if (pending.contains(seq)) return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
+    pending.emplace(seq, std::vector<core::RollupDelta>(deltas.begin(), deltas.end()));
+    return {};
+}
+
+Result<std::vector<core::PendingRollups>> MemoryTx::ListPendingRollups(const core::ProgramId& program_id,
+                                                                       std::int64_t through_seq, int limit) {
+    std::vector<core::PendingRollups> out;
+    auto program = read_.pending_rollups.find(program_id);
+    if (program == read_.pending_rollups.end()) return out;
+    for (const auto& [seq, deltas] : program->second) {
+        if (static_cast<int>(out.size()) >= limit || seq > through_seq) break;
+        out.push_back({seq, deltas});
+    }
+    return out;
+}
+
+Result<std::optional<std::int64_t>> MemoryTx::GetRollupEpoch(const core::ProgramId& program_id) {
+    auto it = read_.rollup_epochs.find(program_id);
+    if (it == read_.rollup_epochs.end()) return std::optional<std::int64_t>();
+    return std::optional(it->second);
+}
+
+Result<void> MemoryTx::SetRollupEpoch(const core::ProgramId& program_id, std::optional<std::int64_t> through_seq) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    if (through_seq) {
+        (*tables)->rollup_epochs.insert_or_assign(program_id, *through_seq);
+    } else {
+        (*tables)->rollup_epochs.erase(program_id);
+    }
+    return {};
+}
+
+Result<void> MemoryTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
+                                       std::int64_t through_seq) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
+    for (const auto& delta : deltas) {
+        auto [it, created] = (*tables)->rollup_cells.try_emplace(delta.key);
+        auto& cell = it->second;
+        if (created) cell.key = delta.key;
+        if (!created && cell.rolled_through >= through_seq) continue;
+        cell.measures += delta.add;
+        cell.version = version;
+        cell.rolled_through = through_seq;
+    }
+    return {};
+}
+
+Result<void> MemoryTx::DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) {
+    auto tables = Writable();
+    if (!tables) return core::Fail(tables.error());
+    auto program = (*tables)->pending_rollups.find(program_id);
+    if (program == (*tables)->pending_rollups.end()) return {};
+    auto& rows = program->second;
+    rows.erase(rows.begin(), rows.upper_bound(through_seq));
+    if (rows.empty()) (*tables)->pending_rollups.erase(program);
+    return {};
+}
+
+Result<std::vector<core::ProgramId>> MemoryTx::ListProgramsWithPendingRollups() {
+    std::vector<core::ProgramId> out;
+    for (const auto& [program_id, rows] : read_.pending_rollups) {
+        if (!rows.empty()) out.push_back(program_id);
+    }
+    return out;
+}
+
 Result<void> MemoryTx::ForEachClick(const core::ProgramId& program_id,
                                     const std::function<Result<void>(const core::Click&)>& fn) {
     // Batches are in insertion order, not id order: sort pointers to the program's clicks. Stored batches

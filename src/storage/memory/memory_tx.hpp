@@ -49,6 +49,8 @@ struct MemoryStore::Tables {
     // Report rollups (memory_rollups.cpp), in key order: a program's cells are one range of each map.
     std::map<core::RollupKey, core::RollupCell> rollup_cells;
     std::map<core::FunnelKey, core::FunnelCell> funnel_cells;
+    std::map<core::ProgramId, std::map<std::int64_t, std::vector<core::RollupDelta>>> pending_rollups;  // by seq
+    std::map<core::ProgramId, std::int64_t> rollup_epochs;                                              // through_seq
 
     // Users, invites and sessions (memory_users.cpp); invites and sessions by token hash.
     std::map<core::UserId, core::User> users;
@@ -146,6 +148,16 @@ class MemoryTx final : public ports::StoreTx {
     Result<void> ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
                                      const FunnelFn& fn) override;
     Result<void> DeleteRollups(const core::ProgramId& program_id) override;
+    Result<void> AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
+                                   std::span<const core::RollupDelta> deltas) override;
+    Result<std::vector<core::PendingRollups>> ListPendingRollups(const core::ProgramId& program_id,
+                                                                 std::int64_t through_seq, int limit) override;
+    Result<std::optional<std::int64_t>> GetRollupEpoch(const core::ProgramId& program_id) override;
+    Result<void> SetRollupEpoch(const core::ProgramId& program_id, std::optional<std::int64_t> through_seq) override;
+    Result<void> AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
+                                 std::int64_t through_seq) override;
+    Result<void> DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) override;
+    Result<std::vector<core::ProgramId>> ListProgramsWithPendingRollups() override;
     Result<void> ForEachClick(const core::ProgramId& program_id,
                               const std::function<Result<void>(const core::Click&)>& fn) override;
     Result<void> ForEachReferral(const core::ProgramId& program_id,

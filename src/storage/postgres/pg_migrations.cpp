@@ -307,8 +307,26 @@ CREATE TABLE sessions (
 );
 )sql";
 
+// Pending rollups and their epochs: see the SQLite schema v7. Keyed by (program_id, seq), program first like every
+// table of a program's data.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE rollup_pending (
+    program_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    deltas TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (program_id, seq)
+);
+
+CREATE TABLE rollup_epochs (
+    program_id TEXT COLLATE "C" PRIMARY KEY,
+    through_seq BIGINT NOT NULL
+);
+
+ALTER TABLE rollup_cells ADD COLUMN rolled_through BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7},
 };
 
 // The advisory lock, held until each migration's transaction ends: nodes started together migrate one at a time.

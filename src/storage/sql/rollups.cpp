@@ -1,8 +1,10 @@
 // Report rollups (rollup_cells, funnel_cells) and the program-wide scans that rebuild them: SqlTx's
-// methods for them. Tables and indexes: migrations.cpp, schema v5.
+// methods for them, and the pending rows of deltas not yet added (rollup_pending). Tables and indexes:
+// migrations.cpp, schema v5 and v7.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -86,6 +88,24 @@ std::string PlainRollupUpsert(int rows) {
     const auto& upsert = Rollup().upsert;
     const auto conflict = upsert.find(" ON CONFLICT");
     sql += upsert.substr(conflict, upsert.find(", time_to_conversion = coalesce(") - conflict);
+    return sql;
+}
+
+// An epoch's upsert of `rows` cells (AddEpochRollups): PlainRollupUpsert's parameters and rolled_through after
+// them, ?(20 × row + 1)..; a cell that already has the epoch (rolled_through >= the new one) is not updated.
+constexpr int kEpochRollupParameters = kPlainRollupParameters + 1;
+std::string EpochRollupUpsert(int rows) {
+    std::string sql = Concat({"INSERT INTO rollup_cells (", Rollup().columns, ", rolled_through) VALUES "});
+    for (int row = 0; row < rows; ++row) {
+        sql += row == 0 ? "(" : ", (";
+        for (int p = 1; p <= kPlainRollupParameters; ++p)
+            sql += "?" + std::to_string(row * kEpochRollupParameters + p) + ", ";
+        sql += "'', ?" + std::to_string(row * kEpochRollupParameters + kEpochRollupParameters) + ")";
+    }
+    const auto& upsert = Rollup().upsert;
+    const auto conflict = upsert.find(" ON CONFLICT");
+    sql += upsert.substr(conflict, upsert.find(", time_to_conversion = coalesce(") - conflict);
+    sql += ", rolled_through = excluded.rolled_through WHERE rollup_cells.rolled_through < excluded.rolled_through";
     return sql;
 }
 
@@ -177,6 +197,7 @@ Result<core::RollupCell> ReadRollupCell(const Statement& row) {
     auto sketch = core::DurationSketch::Decode(row.Text(column));
     if (!sketch) return core::Fail(CorruptSketch("rollup_cells", "time_to_conversion", cell.key));
     cell.measures.time_to_conversion = std::move(*sketch);
+    cell.rolled_through = row.Int(column + 1);
     return cell;
 }
 
@@ -306,9 +327,9 @@ Result<void> SqlTx::AddFunnelRollups(std::span<const core::FunnelDelta> deltas, 
 }
 
 Result<void> SqlTx::ForEachRollup(const core::ProgramId& program_id, std::int64_t after_version, const RollupFn& fn) {
-    auto statement =
-        conn_.Prepare(Concat({"SELECT ", Rollup().columns, " FROM ", CellsOf(conn_, "rollup_cells", after_version),
-                              " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kRollupKey}));
+    auto statement = conn_.Prepare(
+        Concat({"SELECT ", Rollup().columns, ", rolled_through FROM ", CellsOf(conn_, "rollup_cells", after_version),
+                " WHERE program_id = ?1 AND version > ?2 ORDER BY ", kRollupKey}));
     if (!statement) return core::Fail(statement.error());
     statement->Bind(1, program_id.str()).Bind(2, after_version);
     return Walk(*statement, &ReadRollupCell, fn);
@@ -331,6 +352,177 @@ Result<void> SqlTx::DeleteRollups(const core::ProgramId& program_id) {
         if (auto ok = Write("DELETE FROM rollup_cells WHERE program_id = ?1", bind, {}); !ok) return ok;
         return Write("DELETE FROM funnel_cells WHERE program_id = ?1", bind, {});
     });
+}
+
+namespace {
+
+// A pending row's deltas as text: one line per delta, its day, partner, link and source, then the measures of
+// kMeasures, tab-separated (ids and sources hold no tabs or newlines: core validates them).
+std::string EncodePendingDeltas(std::span<const core::RollupDelta> deltas) {
+    std::string out;
+    out.reserve(deltas.size() * 96);
+    for (const auto& d : deltas) {
+        out += std::to_string(d.key.day);
+        for (const std::string* text : {&d.key.partner_id, &d.key.link_id, &d.key.source}) {
+            out += '\t';
+            out += *text;
+        }
+        for (const auto& m : kMeasures) {
+            out += '\t';
+            out += std::to_string(d.add.*m.member);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+std::optional<std::int64_t> ParseInt(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<std::vector<core::RollupDelta>> DecodePendingDeltas(const core::ProgramId& program_id,
+                                                                  std::string_view text) {
+    constexpr std::size_t kFields = 4 + std::size(kMeasures);
+    std::vector<core::RollupDelta> out;
+    while (!text.empty()) {
+        const auto eol = text.find('\n');
+        if (eol == std::string_view::npos) return std::nullopt;
+        std::string_view line = text.substr(0, eol);
+        text.remove_prefix(eol + 1);
+        std::string_view fields[kFields];
+        for (std::size_t i = 0; i < kFields; ++i) {
+            const auto tab = line.find('\t');
+            if ((tab == std::string_view::npos) != (i + 1 == kFields)) return std::nullopt;
+            fields[i] = line.substr(0, tab);
+            line.remove_prefix(tab == std::string_view::npos ? line.size() : tab + 1);
+        }
+        core::RollupDelta d;
+        const auto day = ParseInt(fields[0]);
+        if (!day) return std::nullopt;
+        d.key = {program_id, static_cast<core::Day>(*day), std::string(fields[1]), std::string(fields[2]),
+                 std::string(fields[3])};
+        for (std::size_t i = 0; i < std::size(kMeasures); ++i) {
+            const auto value = ParseInt(fields[4 + i]);
+            if (!value) return std::nullopt;
+            d.add.*kMeasures[i].member = *value;
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+constexpr ConstraintError kPendingConstraints[] = {
+    {"rollup_pending.program_id, rollup_pending.seq", core::ErrorCode::kConflict, kPendingRollupsTaken},
+};
+
+}  // namespace
+
+Result<void> SqlTx::AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
+                                      std::span<const core::RollupDelta> deltas) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
+    return Write(
+        "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
+        [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
+        kPendingConstraints);
+}
+
+Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::ProgramId& program_id,
+                                                                    std::int64_t through_seq, int limit) {
+    // A writer takes the program first (on PostgreSQL, its lock): then no other transaction adds or removes
+    // the program's pending rows until this one ends, so the rows read are the rows it may delete.
+    if (auto owned = Own(program_id); !owned) return core::Fail(owned.error());
+    auto statement = conn_.Prepare(
+        "SELECT seq, deltas FROM rollup_pending WHERE program_id = ?1 AND seq <= ?3 ORDER BY seq LIMIT ?2");
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str()).Bind(2, std::int64_t{std::max(limit, 0)}).Bind(3, through_seq);
+    std::vector<core::PendingRollups> out;
+    for (;;) {
+        auto row = statement->Step();
+        if (!row) return core::Fail(row.error());
+        if (!*row) return out;
+        const std::int64_t seq = statement->Int(0);
+        auto deltas = DecodePendingDeltas(program_id, statement->Text(1));
+        if (!deltas) {
+            spdlog::error("event=corrupt_row table=rollup_pending program={} seq={} column=deltas", program_id.str(),
+                          seq);
+            return core::Fail(core::Error::Internal("the pending rollups of program " + program_id.str() + " at seq " +
+                                                    std::to_string(seq) + " could not be read"));
+        }
+        out.push_back({seq, std::move(*deltas)});
+    }
+}
+
+Result<void> SqlTx::DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) {
+    return Write("DELETE FROM rollup_pending WHERE program_id = ?1 AND seq <= ?2",
+                 [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, through_seq); }, {});
+}
+
+Result<std::optional<std::int64_t>> SqlTx::GetRollupEpoch(const core::ProgramId& program_id) {
+    if (auto owned = Own(program_id); !owned) return core::Fail(owned.error());
+    auto statement = conn_.Prepare("SELECT through_seq FROM rollup_epochs WHERE program_id = ?1");
+    if (!statement) return core::Fail(statement.error());
+    statement->Bind(1, program_id.str());
+    auto row = statement->Step();
+    if (!row) return core::Fail(row.error());
+    if (!*row) return std::optional<std::int64_t>();
+    return std::optional(statement->Int(0));
+}
+
+Result<void> SqlTx::SetRollupEpoch(const core::ProgramId& program_id, std::optional<std::int64_t> through_seq) {
+    if (!through_seq) {
+        return Write("DELETE FROM rollup_epochs WHERE program_id = ?1",
+                     [&](Statement& s) { s.Bind(1, program_id.str()); }, {});
+    }
+    return Write(
+        "INSERT INTO rollup_epochs (program_id, through_seq) VALUES (?1, ?2) ON CONFLICT (program_id) DO UPDATE SET "
+        "through_seq = excluded.through_seq",
+        [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, *through_seq); }, {});
+}
+
+Result<void> SqlTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
+                                    std::int64_t through_seq) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
+    auto write = [&]() -> Result<void> {
+        const std::size_t per = static_cast<std::size_t>(std::max(conn_.RowsPerInsert(), 1));
+        for (std::size_t at = 0; at < deltas.size(); at += per) {
+            const std::size_t rows = std::min(per, deltas.size() - at);
+            auto upsert = conn_.Prepare(EpochRollupUpsert(static_cast<int>(rows)));
+            if (!upsert) return core::Fail(upsert.error());
+            for (std::size_t row = 0; row < rows; ++row) {
+                const auto& d = deltas[at + row];
+                const int o = static_cast<int>(row) * kEpochRollupParameters;
+                upsert->Bind(o + 1, d.key.program_id.str()).Bind(o + 2, std::int64_t{d.key.day});
+                upsert->Bind(o + 3, d.key.partner_id).Bind(o + 4, d.key.link_id).Bind(o + 5, d.key.source);
+                upsert->Bind(o + 6, version);
+                int index = o + kFirstMeasure;
+                for (const auto& m : kMeasures) upsert->Bind(index++, d.add.*m.member);
+                upsert->Bind(o + kEpochRollupParameters, through_seq);
+            }
+            if (auto ok = upsert->Run(); !ok) return ok;
+        }
+        return {};
+    };
+    if (deltas.size() <= static_cast<std::size_t>(std::max(conn_.RowsPerInsert(), 1))) return write();
+    return Atomically(conn_, write);
+}
+
+Result<std::vector<core::ProgramId>> SqlTx::ListProgramsWithPendingRollups() {
+    auto statement = conn_.Prepare("SELECT DISTINCT program_id FROM rollup_pending ORDER BY program_id");
+    if (!statement) return core::Fail(statement.error());
+    std::vector<core::ProgramId> out;
+    for (;;) {
+        auto row = statement->Step();
+        if (!row) return core::Fail(row.error());
+        if (!*row) return out;
+        auto id = core::ProgramId::Parse(statement->Text(0));
+        if (!id) return core::Fail(core::Error::Internal("rollup_pending holds a malformed program id"));
+        out.push_back(std::move(*id));
+    }
 }
 
 Result<void> SqlTx::ForEachReferral(const core::ProgramId& program_id,

@@ -113,6 +113,16 @@ class SqlTx final : public ports::StoreTx {
     Result<void> ForEachFunnelRollup(const core::ProgramId& program_id, std::int64_t after_version,
                                      const FunnelFn& fn) override;
     Result<void> DeleteRollups(const core::ProgramId& program_id) override;
+    Result<void> AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
+                                   std::span<const core::RollupDelta> deltas) override;
+    Result<std::vector<core::PendingRollups>> ListPendingRollups(const core::ProgramId& program_id,
+                                                                 std::int64_t through_seq, int limit) override;
+    Result<std::optional<std::int64_t>> GetRollupEpoch(const core::ProgramId& program_id) override;
+    Result<void> SetRollupEpoch(const core::ProgramId& program_id, std::optional<std::int64_t> through_seq) override;
+    Result<void> AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
+                                 std::int64_t through_seq) override;
+    Result<void> DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) override;
+    Result<std::vector<core::ProgramId>> ListProgramsWithPendingRollups() override;
     Result<void> ForEachClick(const core::ProgramId& program_id,
                               const std::function<Result<void>(const core::Click&)>& fn) override;
     Result<void> ForEachReferral(const core::ProgramId& program_id,

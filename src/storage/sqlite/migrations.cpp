@@ -319,8 +319,34 @@ CREATE TABLE sessions (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Pending rollups (app/rollups.hpp): the cell deltas of a click batch, written in the batch's transaction as
+// one row per program (its click.batch event's seq) and added to rollup_cells later by a "clicks.rolled_up"
+// transaction that deletes them. `deltas` is text, one line per delta (storage/sql/rollups.cpp); a rowid
+// table, as a row holds a few KiB, with the (program_id, seq) index to find and delete a program's rows in
+// seq order. Rows live for about a second; a program's rows are added at its end of the index.
+//
+// Pending rows are added a slice of cells at a time, in key order (so that each transaction is short and writes
+// few pages): an EPOCH is the program's rows up to `through_seq` (rollup_epochs: at most one per program), and
+// each cell records in `rolled_through` the last epoch added to it, so that a slice written again adds nothing.
+// The transaction that deletes an epoch's rows ends it.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE rollup_pending (
+    program_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    deltas TEXT NOT NULL,
+    UNIQUE (program_id, seq)
+) STRICT;
+
+CREATE TABLE rollup_epochs (
+    program_id TEXT PRIMARY KEY,
+    through_seq INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE rollup_cells ADD COLUMN rolled_through INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7},
 };
 
 // BEGIN IMMEDIATE takes the write lock: another process migrating the same file waits for it.

@@ -37,7 +37,8 @@ Result<void> Configure(sqlite3* db, const std::string& path, ConnectionRole role
     for (const char* pragma : {synchronous, "PRAGMA foreign_keys = ON"}) {
         if (int rc = ExecPragma(db, pragma); rc != SQLITE_OK) return core::Fail(CannotOpen(path, sqlite3_errstr(rc)));
     }
-    if (int rc = bulk_load ? ExecPragma(db, "PRAGMA cache_size = -1048576") : SQLITE_OK; rc != SQLITE_OK) {
+    if (int rc = ExecPragma(db, bulk_load ? "PRAGMA cache_size = -1048576" : "PRAGMA cache_size = -65536");
+        rc != SQLITE_OK) {
         return core::Fail(CannotOpen(path, sqlite3_errstr(rc)));
     }
     if (role == ConnectionRole::kReader) {
