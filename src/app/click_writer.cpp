@@ -11,8 +11,13 @@ namespace {
 constexpr int kRetries = 3;  // more writes of a batch the database refused with kUnavailable
 }  // namespace
 
-ClickWriter::ClickWriter(ports::Store& store, ClickWriterOptions options, BatchHook hook, BatchObserver observer)
-    : store_(store), options_(options), hook_(std::move(hook)), observer_(std::move(observer)) {}
+ClickWriter::ClickWriter(ports::Store& store, ClickWriterOptions options, BatchHook hook, BatchObserver observer,
+                         Chore chore)
+    : store_(store),
+      options_(options),
+      hook_(std::move(hook)),
+      observer_(std::move(observer)),
+      chore_(std::move(chore)) {}
 
 ClickWriter::~ClickWriter() { Stop(); }
 
@@ -52,27 +57,49 @@ std::size_t ClickWriter::queue_depth() const {
 }
 
 void ClickWriter::Loop() {
+    using Clock = std::chrono::steady_clock;
     std::vector<Pending> batch;
     batch.reserve(std::min<std::size_t>(options_.max_batch, 4096));
-    while (TakeBatch(batch)) {
-        WriteBatch(batch);
-        batch.clear();
+    auto chore_ran = Clock::now();
+    bool chore_owed = true;        // a batch committed since the chore last ran; at the start, what a crash left
+    bool chore_left_work = false;  // it runs again after the next batch, or at once when no click waits
+    for (;;) {
+        const auto due = chore_left_work ? Clock::time_point{} : chore_ran + options_.chore_every;
+        const Took took = TakeBatch(batch, chore_ && chore_owed ? std::optional(due) : std::nullopt);
+        if (took == Took::kBatch) {
+            chore_owed |= WriteBatch(batch);
+            batch.clear();
+        }
+        if (chore_ && chore_owed && (took == Took::kStopped || Clock::now() >= due)) {
+            chore_left_work = chore_();
+            // Stopping: until it is done (a failing chore says so and is not retried here).
+            while (took == Took::kStopped && chore_left_work) chore_left_work = chore_();
+            chore_ran = Clock::now();
+            chore_owed = chore_left_work;
+        }
+        if (took == Took::kStopped) return;
     }
 }
 
-bool ClickWriter::TakeBatch(std::vector<Pending>& batch) {
+ClickWriter::Took ClickWriter::TakeBatch(std::vector<Pending>& batch,
+                                         std::optional<std::chrono::steady_clock::time_point> chore_due) {
     std::unique_lock lock(mu_);
-    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return false;  // stopping, and everything written
+    const auto ready = [this] { return stopping_ || !queue_.empty(); };
+    if (chore_due) {
+        if (!wake_.wait_until(lock, *chore_due, ready)) return Took::kChoreDue;
+    } else {
+        wake_.wait(lock, ready);
+    }
+    if (queue_.empty()) return Took::kStopped;  // stopping, and everything written
     const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
     for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
     }
-    return true;
+    return Took::kBatch;
 }
 
-void ClickWriter::WriteBatch(std::vector<Pending>& batch) {
+bool ClickWriter::WriteBatch(std::vector<Pending>& batch) {
     std::vector<core::Click> clicks;
     clicks.reserve(batch.size());
     for (auto& p : batch) clicks.push_back(std::move(p.click));
@@ -101,6 +128,7 @@ void ClickWriter::WriteBatch(std::vector<Pending>& batch) {
     }
     for (auto& p : batch) p.done(result);
     if (observer_) observer_({clicks.size(), result.has_value(), took});
+    return result.has_value();
 }
 
 }  // namespace rt::app

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -25,6 +26,8 @@ struct ClickWriterOptions {
     // Most clicks waiting for the writer; Submit refuses more (the redirect answers 503). Default
     // 65536: more than half a second of peak load, ~30 MB; a longer queue only hides a stalled disk.
     std::size_t max_queue = 65536;
+    // How often the chore runs when it left no work (see ClickWriter::Chore). Default 100 ms.
+    std::chrono::milliseconds chore_every{100};
 };
 
 // What one batch did, for metrics.
@@ -52,8 +55,17 @@ class ClickWriter {
     using BatchHook = std::function<core::Result<void>(ports::StoreTx& tx, std::span<const core::Click> clicks)>;
     // Called on the writer thread after each batch; must be quick (metrics).
     using BatchObserver = std::function<void(const ClickBatchReport&)>;
+    // THE CHORE: work that follows batches but need not hold up their answers (rolling their pending report
+    // deltas up). Runs on the writer thread between batches, after the answers of the batch before went
+    // out: once `chore_every` has passed since it last ran and a batch committed since, whether clicks keep
+    // coming or not, and in Stop after the last batch. Meanwhile clicks queue, so each run should be short:
+    // it returns true when it left work, and then runs again right after the next batch (at once when no
+    // click waits; in Stop, until it returns false). Handles its own errors and returns false on one (the
+    // next run retries).
+    using Chore = std::function<bool()>;
 
-    ClickWriter(ports::Store& store, ClickWriterOptions options = {}, BatchHook hook = {}, BatchObserver observer = {});
+    ClickWriter(ports::Store& store, ClickWriterOptions options = {}, BatchHook hook = {}, BatchObserver observer = {},
+                Chore chore = {});
     ~ClickWriter();  // Stop()
     ClickWriter(const ClickWriter&) = delete;
     ClickWriter& operator=(const ClickWriter&) = delete;
@@ -81,14 +93,17 @@ class ClickWriter {
     };
 
     void Loop();
-    // Takes up to max_batch clicks into `batch`; false when stopping and nothing is left.
-    bool TakeBatch(std::vector<Pending>& batch);
-    void WriteBatch(std::vector<Pending>& batch);
+    enum class Took { kBatch, kChoreDue, kStopped };
+    // Takes up to max_batch clicks into `batch`; waits at most until `chore_due` when set; kStopped when
+    // stopping and nothing is left.
+    Took TakeBatch(std::vector<Pending>& batch, std::optional<std::chrono::steady_clock::time_point> chore_due);
+    bool WriteBatch(std::vector<Pending>& batch);  // true when it committed
 
     ports::Store& store_;
     const ClickWriterOptions options_;
     const BatchHook hook_;
     const BatchObserver observer_;
+    const Chore chore_;
 
     mutable std::mutex mu_;
     std::condition_variable wake_;

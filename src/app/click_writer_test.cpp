@@ -339,6 +339,40 @@ TEST_F(ClickWriterTest, StopDrainsEverythingQueuedThenRefuses) {
     EXPECT_EQ(writer.queue_depth(), 0u);
 }
 
+// The chore runs after a batch's answers went out, again at once while it says it left work, then rests until
+// another batch commits; Stop runs it after the last batch.
+TEST_F(ClickWriterTest, TheChoreFollowsBatchesRepeatsWhileItLeavesWorkAndRunsAtStop) {
+    gate_.Open();
+    std::atomic<int> runs{0};
+    std::atomic<int> left{2};  // how many more runs say they left work
+    ClickWriter writer(*store_, {.chore_every = 10ms}, {}, {}, [&] {
+        {
+            std::lock_guard lock(log_mu_);
+            log_.push_back("chore");
+        }
+        ++runs;
+        return left.fetch_sub(1) > 0;
+    });
+    ASSERT_TRUE(Submit(writer));  // before Start: the first batch comes before the first chore
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(1));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (runs < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(runs, 3) << "once after the batch, then twice more as it left work";
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(runs, 3) << "no batch since and no work left: it rests";
+    {
+        std::lock_guard lock(log_mu_);
+        const auto done = std::find(log_.begin(), log_.end(), "done " + submitted_[0]);
+        const auto chore = std::find(log_.begin(), log_.end(), "chore");
+        ASSERT_NE(done, log_.end());
+        EXPECT_LT(done, chore) << "the answer went out before the chore ran";
+    }
+    ASSERT_TRUE(Submit(writer));
+    writer.Stop();
+    EXPECT_EQ(runs, 4) << "the batch before Stop is followed by one more run, on time or at Stop";
+}
+
 TEST_F(ClickWriterTest, StopWithoutStartDrainsOnTheCaller) {
     gate_.Open();
     ClickWriter writer(*store_);

@@ -6,6 +6,7 @@
 
 #include "app/paging.hpp"
 #include "app/rollup_cache.hpp"
+#include "app/rollups.hpp"
 #include "core/ids.hpp"
 #include "core/referral_stage.hpp"
 
@@ -390,9 +391,11 @@ core::Result<Target> Resolve(const Deps& deps, const Principal& who, Plan& plan,
     return t;
 }
 
-// The program's cells, refreshed, for `fn`; an unknown program is the query's fault (kInvalid).
-core::Result<void> Read(RollupCache& cache, const core::ProgramId& program_id,
+// The program's cells, refreshed, for `fn`; an unknown program is the query's fault (kInvalid). Its pending
+// click deltas are rolled up first, so the report counts every click committed before it started.
+core::Result<void> Read(const Deps& deps, RollupCache& cache, const core::ProgramId& program_id,
                         const std::function<core::Result<void>(const ProgramRollups&)>& fn) {
+    if (auto rolled = RollUpPending(deps, program_id); !rolled) return core::Fail(rolled.error());
     auto done = cache.With(program_id, fn);
     if (!done && done.error().code() == core::ErrorCode::kNotFound)
         return core::Fail(core::Error::Invalid("program_id", "no such program"));
@@ -414,7 +417,7 @@ core::Result<SummaryReport> ReportService::Summary(const Principal& who, const R
     std::optional<core::Currency> currency;
     bool mixed = false;
     for (const auto& program_id : target->programs) {
-        auto done = Read(*cache_, program_id, [&](const ProgramRollups& p) -> core::Result<void> {
+        auto done = Read(deps_, *cache_, program_id, [&](const ProgramRollups& p) -> core::Result<void> {
             const auto filter = FilterOf(p, plan->scope);
             std::vector<core::Measures> groups(GroupCount(p, plan->group_by));
             const auto group_by = ParseGroupBy(plan->group_by);
@@ -487,7 +490,7 @@ core::Result<TimeseriesReport> ReportService::Timeseries(const Principal& who, c
     }
     core::Currency currency;
     std::vector<core::Measures> series(periods.size());
-    auto done = Read(*cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
+    auto done = Read(deps_, *cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         currency = p.program.currency;
         const auto filter = FilterOf(p, plan->scope);
         Collect(
@@ -512,7 +515,7 @@ core::Result<FunnelReport> ReportService::Funnel(const Principal& who, const Rep
     if (!target) return core::Fail(target.error());
     FunnelReport report;
     report.scope = plan->scope;
-    auto done = Read(*cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
+    auto done = Read(deps_, *cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         const auto filter = FilterOf(p, plan->scope);
         std::vector<core::FunnelMeasures> stages(p.stages.values.size());
         Collect(
@@ -548,7 +551,7 @@ core::Result<CohortReport> ReportService::Cohorts(const Principal& who, const Re
         months.push_back(d);
     std::vector<core::Measures> cohorts(months.size());
     const int first = MonthNumber(plan->scope.from);
-    auto done = Read(*cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
+    auto done = Read(deps_, *cache_, target->programs.front(), [&](const ProgramRollups& p) -> core::Result<void> {
         const auto filter = FilterOf(p, plan->scope);
         Collect(
             p.cells, plan->scope.from, plan->scope.to, filter, Detail::kTotals, true,

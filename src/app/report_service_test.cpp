@@ -311,7 +311,7 @@ void ReportServiceTest::Generate() {
         }
         auto written = store_->Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
             if (auto ok = tx.InsertClicks(batch); !ok) return ok;
-            return AfterClicksInserted(deps(), tx, batch);
+            return AfterClicksInserted(deps(), tx, batch, ClickRollups::kPending);  // reports roll them up
         });
         ASSERT_TRUE(written) << written.error().message();
         for (const auto& c : batch)

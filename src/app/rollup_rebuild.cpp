@@ -1,5 +1,6 @@
 #include "app/rollup_rebuild.hpp"
 
+#include <limits>
 #include <map>
 
 #include "app/event_log.hpp"
@@ -106,12 +107,29 @@ class Comparison {
 
 core::Result<void> Check(ports::StoreTx& tx, const core::ProgramId& program_id, Rebuilt& rebuilt,
                          RebuildReport& report) {
-    Comparison<core::RollupKey, core::Measures> cells(rebuilt.cells, report);
+    // What is maintained: the cells plus the deltas still pending, less those of an epoch under way that a
+    // cell already has (its rolled_through reached the epoch).
+    std::map<core::RollupKey, core::RollupCell> maintained;
     auto ok = tx.ForEachRollup(program_id, 0, [&](const core::RollupCell& c) -> core::Result<void> {
-        cells.Maintained(c.key, c.measures);
+        maintained.emplace(c.key, c);
         return {};
     });
     if (!ok) return ok;
+    auto epoch = tx.GetRollupEpoch(program_id);
+    if (!epoch) return core::Fail(epoch.error());
+    auto pending =
+        tx.ListPendingRollups(program_id, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<int>::max());
+    if (!pending) return core::Fail(pending.error());
+    for (const auto& row : *pending) {
+        for (const auto& d : row.deltas) {
+            auto& cell = maintained[d.key];
+            const bool in_epoch = epoch->has_value() && row.seq <= **epoch;
+            if (in_epoch && cell.rolled_through >= **epoch) continue;
+            cell.measures += d.add;
+        }
+    }
+    Comparison<core::RollupKey, core::Measures> cells(rebuilt.cells, report);
+    for (const auto& [key, cell] : maintained) cells.Maintained(key, cell.measures);
     cells.Finish();
     Comparison<core::FunnelKey, core::FunnelMeasures> funnel(rebuilt.funnel, report);
     ok = tx.ForEachFunnelRollup(program_id, 0, [&](const core::FunnelCell& c) -> core::Result<void> {
@@ -130,6 +148,9 @@ core::Result<void> Replace(const Deps& deps, ports::StoreTx& tx, const core::Pro
         {{"cells", std::to_string(rebuilt.cells.size())}, {"funnel_cells", std::to_string(rebuilt.funnel.size())}});
     if (!event) return core::Fail(event.error());
     if (auto ok = tx.DeleteRollups(program_id); !ok) return ok;
+    // The raw clicks count the pending ones too.
+    if (auto ok = tx.DeletePendingRollups(program_id, std::numeric_limits<std::int64_t>::max()); !ok) return ok;
+    if (auto ok = tx.SetRollupEpoch(program_id, std::nullopt); !ok) return ok;
     std::vector<core::RollupDelta> cells;
     cells.reserve(rebuilt.cells.size());
     for (const auto& [key, m] : rebuilt.cells) cells.push_back({key, m});
@@ -153,6 +174,12 @@ core::Result<RebuildReport> RebuildRollups(const Deps& deps, bool check) {
         ++report.programs;
         auto done = deps.store.Transact(check ? ports::TxMode::kRead : ports::TxMode::kWrite,
                                         [&](ports::StoreTx& tx) -> core::Result<void> {
+                                            // A writer takes the program before reading its rows (on
+                                            // PostgreSQL, its lock): no click batch commits in between.
+                                            if (!check) {
+                                                if (auto last = tx.LastEvent(program.id); !last)
+                                                    return core::Fail(last.error());
+                                            }
                                             auto rebuilt = Compute(tx, program.id, report);
                                             if (!rebuilt) return core::Fail(rebuilt.error());
                                             report.cells += static_cast<std::int64_t>(rebuilt->cells.size());

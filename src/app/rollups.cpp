@@ -1,6 +1,12 @@
 #include "app/rollups.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
+#include <vector>
+
+#include "app/event_log.hpp"
 
 namespace rt::app {
 
@@ -11,6 +17,28 @@ core::Result<std::int64_t> VersionOf(ports::StoreTx& tx, const core::ProgramId& 
     auto last = tx.LastEvent(program_id);
     if (!last) return core::Fail(last.error());
     return last->has_value() ? (*last)->seq : 0;
+}
+
+// The clicks' contribution, one program at a time: `fn(deltas, version)` with the program's deltas and its
+// seq in `versions` (every program of `clicks` must be in it).
+template <class Fn>
+core::Result<void> ForEachProgramOf(std::span<const core::Click> clicks,
+                                    const std::map<core::ProgramId, std::int64_t>& versions, const Fn& fn) {
+    auto deltas = core::ContributionOfClicks(clicks);
+    // Deltas come sorted by key, so by program first: one version and one call per program.
+    std::size_t begin = 0;
+    while (begin < deltas.size()) {
+        std::size_t end = begin;
+        while (end < deltas.size() && deltas[end].key.program_id == deltas[begin].key.program_id) ++end;
+        const auto version = versions.find(deltas[begin].key.program_id);
+        if (version == versions.end()) {
+            return core::Fail(core::Error::Internal("a click batch's program has no event in its transaction"));
+        }
+        if (auto ok = fn(std::span<const core::RollupDelta>(deltas).subspan(begin, end - begin), version->second); !ok)
+            return core::Fail(ok.error());
+        begin = end;
+    }
+    return {};
 }
 
 }  // namespace
@@ -61,20 +89,139 @@ core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conv
 
 core::Result<void> RollUpClicks(ports::StoreTx& tx, std::span<const core::Click> clicks,
                                 const std::map<core::ProgramId, std::int64_t>& versions) {
-    auto deltas = core::ContributionOfClicks(clicks);
-    // Deltas come sorted by key, so by program first: one version and one call per program.
-    std::size_t begin = 0;
-    while (begin < deltas.size()) {
-        std::size_t end = begin;
-        while (end < deltas.size() && deltas[end].key.program_id == deltas[begin].key.program_id) ++end;
-        const auto version = versions.find(deltas[begin].key.program_id);
-        if (version == versions.end()) {
-            return core::Fail(core::Error::Internal("a click batch's program has no event in its transaction"));
-        }
-        if (auto ok = tx.AddRollups(std::span(deltas).subspan(begin, end - begin), version->second); !ok)
-            return core::Fail(ok.error());
-        begin = end;
+    return ForEachProgramOf(clicks, versions, [&](std::span<const core::RollupDelta> deltas, std::int64_t version) {
+        return tx.AddRollups(deltas, version);
+    });
+}
+
+core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::Click> clicks,
+                                      const std::map<core::ProgramId, std::int64_t>& versions) {
+    return ForEachProgramOf(clicks, versions, [&](std::span<const core::RollupDelta> deltas, std::int64_t version) {
+        return tx.AddPendingRollups(deltas.front().key.program_id, version, deltas);
+    });
+}
+
+namespace {
+
+constexpr std::int64_t kAllSeqs = std::numeric_limits<std::int64_t>::max();
+constexpr int kAllRows = std::numeric_limits<int>::max();
+
+// The rows' deltas added up by key, in key order.
+std::vector<core::RollupDelta> Merged(const std::vector<core::PendingRollups>& rows) {
+    std::map<core::RollupKey, core::Measures> cells;
+    for (const auto& row : rows)
+        for (const auto& d : row.deltas) cells[d.key] += d.add;
+    std::vector<core::RollupDelta> out;
+    out.reserve(cells.size());
+    for (auto& [key, add] : cells) out.push_back({key, std::move(add)});
+    return out;
+}
+
+// Appends the "clicks.rolled_up" event of a slice of an epoch and adds the slice under its seq.
+core::Result<void> AddSlice(const Deps& deps, ports::StoreTx& tx, const core::ProgramId& program_id,
+                            std::int64_t through_seq, std::span<const core::RollupDelta> slice, bool last) {
+    std::int64_t clicks = 0;
+    for (const auto& d : slice) clicks += d.add.clicks + d.add.bot_clicks;
+    auto event = AppendEvent(deps, tx, program_id, "clicks.rolled_up", program_id.str(),
+                             {{"through_seq", std::to_string(through_seq)},
+                              {"cells", std::to_string(slice.size())},
+                              {"clicks", std::to_string(clicks)},
+                              {"epoch_done", last ? "true" : "false"}});
+    if (!event) return core::Fail(event.error());
+    if (auto ok = tx.AddEpochRollups(slice, event->seq, through_seq); !ok) return ok;
+    if (!last) return {};
+    if (auto ok = tx.DeletePendingRollups(program_id, through_seq); !ok) return ok;
+    return tx.SetRollupEpoch(program_id, std::nullopt);
+}
+
+}  // namespace
+
+core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id) {
+    auto any = ports::Transact<bool>(deps.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<bool> {
+        auto rows = tx.ListPendingRollups(program_id, kAllSeqs, 1);
+        if (!rows) return core::Fail(rows.error());
+        return !rows->empty();
+    });
+    if (!any) return core::Fail(any.error());
+    std::int64_t added = 0;
+    // An epoch under way is finished first (its cells that have it are left alone), then the rows after it.
+    for (bool more = *any; more;) {
+        auto done = deps.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+            auto epoch = tx.GetRollupEpoch(program_id);  // takes the program first
+            if (!epoch) return core::Fail(epoch.error());
+            auto rows = tx.ListPendingRollups(program_id, epoch->value_or(kAllSeqs), kAllRows);
+            if (!rows) return core::Fail(rows.error());
+            more = epoch->has_value();
+            if (rows->empty())
+                return epoch->has_value() ? tx.SetRollupEpoch(program_id, std::nullopt) : core::Result<void>();
+            const auto deltas = Merged(*rows);
+            if (auto ok = AddSlice(deps, tx, program_id, epoch->value_or(rows->back().seq), deltas, true); !ok)
+                return ok;
+            added += static_cast<std::int64_t>(rows->size());
+            return {};
+        });
+        if (!done) return core::Fail(done.error());
     }
+    return added;
+}
+
+PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells)
+    : deps_(deps), slice_cells_(std::max<std::size_t>(slice_cells, 1)) {}
+
+core::Result<bool> PendingRollup::Step() {
+    if (epochs_.empty()) {
+        if (auto ok = Begin(); !ok) return core::Fail(ok.error());
+    } else if (auto ok = Slice(); !ok) {
+        return core::Fail(ok.error());
+    }
+    return !epochs_.empty();
+}
+
+core::Result<void> PendingRollup::Begin() {
+    auto programs = ports::Transact<std::vector<core::ProgramId>>(
+        deps_.store, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
+    if (!programs) return core::Fail(programs.error());
+    for (const auto& program_id : *programs) {
+        std::optional<Epoch> begun;
+        auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+            begun.reset();
+            auto epoch = tx.GetRollupEpoch(program_id);  // takes the program first
+            if (!epoch) return core::Fail(epoch.error());
+            auto rows = tx.ListPendingRollups(program_id, epoch->value_or(kAllSeqs), kAllRows);
+            if (!rows) return core::Fail(rows.error());
+            if (rows->empty()) return {};  // another node or process got there first
+            // An epoch under way (left by a crash, or by another node) is taken up where the cells say it is.
+            const std::int64_t through = epoch->value_or(rows->back().seq);
+            if (!epoch->has_value()) {
+                if (auto ok = tx.SetRollupEpoch(program_id, through); !ok) return ok;
+            }
+            begun = Epoch{through, Merged(*rows), 0};
+            return {};
+        });
+        if (!done) return core::Fail(done.error());
+        if (begun) epochs_.insert_or_assign(program_id, std::move(*begun));
+    }
+    return {};
+}
+
+core::Result<void> PendingRollup::Slice() {
+    auto it = epochs_.begin();
+    auto& [program_id, epoch] = *it;
+    const std::size_t end = std::min(epoch.next + slice_cells_, epoch.deltas.size());
+    const bool last = end == epoch.deltas.size();
+    bool gone = false;
+    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        auto current = tx.GetRollupEpoch(program_id);  // takes the program first
+        if (!current) return core::Fail(current.error());
+        // Ended (by a report, another node) or replaced by a later one: what this node holds is stale.
+        gone = *current != std::optional(epoch.through);
+        if (gone) return {};
+        return AddSlice(deps_, tx, program_id, epoch.through,
+                        std::span(epoch.deltas).subspan(epoch.next, end - epoch.next), last);
+    });
+    if (!done) return core::Fail(done.error());
+    epoch.next = end;
+    if (gone || last) epochs_.erase(it);
     return {};
 }
 

@@ -5,7 +5,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "app/deps.hpp"
 #include "core/click.hpp"
 #include "core/conversion.hpp"
 #include "core/error.hpp"
@@ -33,6 +35,49 @@ core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conv
 // finding it costs no query; every program of `clicks` must be in it.
 core::Result<void> RollUpClicks(ports::StoreTx& tx, std::span<const core::Click> clicks,
                                 const std::map<core::ProgramId, std::int64_t>& versions);
+// The same contribution left PENDING instead (the click writer's way): one row per program of the batch,
+// keyed by its click.batch event's seq, instead of an upsert per cell. Cheap in the redirect's transaction:
+// the cells (random pages of rollup_cells and its version index) are written later, many batches at once.
+core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::Click> clicks,
+                                      const std::map<core::ProgramId, std::int64_t>& versions);
+
+// ROLLING PENDING DELTAS UP. A program's pending rows are added to its cells in EPOCHS (ports/store.hpp): the
+// rows up to a seq, added up by cell, and written in key order, a slice of cells per write transaction; each
+// slice appends a "clicks.rolled_up" event (its seq is the version of the cells it writes, as the report cache
+// requires), and the last one deletes the epoch's rows and ends it. A cell remembers the last epoch it got, so
+// a slice written again (after a crash, or by two nodes at once) adds nothing, and a crash anywhere loses
+// nothing: the rows stay until their epoch is done.
+
+// Everything pending for the program, now: an epoch under way is finished, then the rows after it are added,
+// each in one transaction. Every report calls it first (ReportService), so reports count every committed
+// click. Returns the rows added; a first read transaction skips the writes when nothing is pending.
+core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id);
+
+// The click writer's chore (server/tracking.cpp): one short step per call, so that the clicks waiting meanwhile
+// wait little. Not thread-safe: one caller.
+class PendingRollup {
+  public:
+    explicit PendingRollup(Deps deps, std::size_t slice_cells = 256);
+
+    // Begins an epoch for every program with pending rows when none is under way (one transaction each; an
+    // epoch left by a crash or another node is taken up), or writes the next slice of one. True while an epoch
+    // is under way: call again soon. On an error nothing is lost; the next call retries.
+    core::Result<bool> Step();
+
+  private:
+    struct Epoch {
+        std::int64_t through = 0;
+        std::vector<core::RollupDelta> deltas;  // one per cell, in key order
+        std::size_t next = 0;                   // the first not yet written
+    };
+    core::Result<void> Begin();
+    core::Result<void> Slice();
+
+    Deps deps_;
+    std::size_t slice_cells_;
+    std::map<core::ProgramId, Epoch> epochs_;
+};
+
 core::Result<void> RollUpNewReferral(ports::StoreTx& tx, const core::Referral& referral);
 // A change of stage history: the funnel cells move from `before` to `after`.
 core::Result<void> RollUpReferralChange(ports::StoreTx& tx, const core::Referral& before, const core::Referral& after);

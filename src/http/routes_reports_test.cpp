@@ -135,7 +135,7 @@ class ReportRoutesTest : public ::testing::Test {
         click(eve_link, false, false);
         auto written = store_->Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
             if (auto ok = tx.InsertClicks(clicks); !ok) return ok;
-            return app::AfterClicksInserted(deps(), tx, clicks);
+            return app::AfterClicksInserted(deps(), tx, clicks, app::ClickRollups::kPending);
         });
         ASSERT_TRUE(written) << written.error().message();
 

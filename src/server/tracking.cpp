@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <memory>
 
 #include "app/click_batch.hpp"
+#include "app/rollups.hpp"
 
 namespace rt::server {
 
@@ -12,6 +14,11 @@ namespace {
 
 constexpr std::string_view kQueueGauge = "reftrack_click_queue_depth";
 constexpr std::string_view kQueueGaugeHelp = "Clicks waiting for the group-commit writer.";
+
+// How often the click writer rolls pending click deltas up, and how many cells one step writes: measured in
+// docs/benchmarks.md ("Click rollups out of the redirect's transaction").
+constexpr std::chrono::milliseconds kRollUpEvery{500};
+constexpr std::size_t kSliceCells = 256;
 
 // Counts each batch in the writer's metrics and logs failed ones (never their clicks' contents).
 app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
@@ -28,17 +35,34 @@ app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
     };
 }
 
+// Rolls the click batches' pending report deltas up (app/rollups.hpp), a slice of cells per run so that the
+// clicks waiting meanwhile wait little; a failure is logged and counted, and the next run (or the next report)
+// retries.
+app::ClickWriter::Chore RollUpChore(app::Deps deps, http::Metrics& metrics) {
+    auto rollup = std::make_shared<app::PendingRollup>(deps, kSliceCells);
+    return [rollup, &metrics] {
+        auto more = rollup->Step();
+        if (!more) {
+            metrics.AddToCounter("reftrack_rollup_failures_total",
+                                 "Roll-up steps of pending click deltas that failed.");
+            spdlog::error("event=rollup_failed error={}", more.error().message());
+            return false;
+        }
+        return *more;
+    };
+}
+
 }  // namespace
 
 Tracking::Tracking(Services& services, http::Metrics& metrics, const Config& config)
     : services_(services),
       metrics_(metrics),
       writer_(
-          services.store(), app::ClickWriterOptions{},
+          services.store(), app::ClickWriterOptions{.chore_every = kRollUpEvery},
           [deps = services.deps()](ports::StoreTx& tx, std::span<const core::Click> clicks) {
-              return app::AfterClicksInserted(deps, tx, clicks);
+              return app::AfterClicksInserted(deps, tx, clicks, app::ClickRollups::kPending);
           },
-          MetricsObserver(metrics)),
+          MetricsObserver(metrics), RollUpChore(services.deps(), metrics)),
       redirect_(services.deps(), services.vault(), directory_, writer_),
       routes_{redirect_, services.auth(), config.public_url.starts_with("https://")} {
     services.links().SetChangeListener([this](const core::Link& link) { directory_.OnLinkChanged(link); });
