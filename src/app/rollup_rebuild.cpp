@@ -118,7 +118,7 @@ core::Result<void> Check(ports::StoreTx& tx, const core::ProgramId& program_id, 
     auto epoch = tx.GetRollupEpoch(program_id);
     if (!epoch) return core::Fail(epoch.error());
     auto pending =
-        tx.ListPendingRollups(program_id, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<int>::max());
+        tx.ListPendingRollups(program_id, 0, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<int>::max());
     if (!pending) return core::Fail(pending.error());
     for (const auto& row : *pending) {
         for (const auto& d : row.deltas) {

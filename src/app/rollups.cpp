@@ -138,7 +138,7 @@ core::Result<void> AddSlice(const Deps& deps, ports::StoreTx& tx, const core::Pr
 
 core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id) {
     auto any = ports::Transact<bool>(deps.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<bool> {
-        auto rows = tx.ListPendingRollups(program_id, kAllSeqs, 1);
+        auto rows = tx.ListPendingRollups(program_id, 0, kAllSeqs, 1);
         if (!rows) return core::Fail(rows.error());
         return !rows->empty();
     });
@@ -149,7 +149,7 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
         auto done = deps.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
             auto epoch = tx.GetRollupEpoch(program_id);  // takes the program first
             if (!epoch) return core::Fail(epoch.error());
-            auto rows = tx.ListPendingRollups(program_id, epoch->value_or(kAllSeqs), kAllRows);
+            auto rows = tx.ListPendingRollups(program_id, 0, epoch->value_or(kAllSeqs), kAllRows);
             if (!rows) return core::Fail(rows.error());
             more = epoch->has_value();
             if (rows->empty())
@@ -165,12 +165,14 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
     return added;
 }
 
-PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells)
-    : deps_(deps), slice_cells_(std::max<std::size_t>(slice_cells, 1)) {}
+PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows)
+    : deps_(deps), slice_cells_(std::max<std::size_t>(slice_cells, 1)), load_rows_(std::max(load_rows, 1)) {}
 
 core::Result<bool> PendingRollup::Step() {
     if (epochs_.empty()) {
         if (auto ok = Begin(); !ok) return core::Fail(ok.error());
+    } else if (auto& [program_id, epoch] = *epochs_.begin(); !epoch.read) {
+        if (auto ok = Read(program_id, epoch); !ok) return core::Fail(ok.error());
     } else if (auto ok = Slice(); !ok) {
         return core::Fail(ok.error());
     }
@@ -182,25 +184,48 @@ core::Result<void> PendingRollup::Begin() {
         deps_.store, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
     if (!programs) return core::Fail(programs.error());
     for (const auto& program_id : *programs) {
-        std::optional<Epoch> begun;
+        std::optional<std::int64_t> begun;
         auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
             begun.reset();
             auto epoch = tx.GetRollupEpoch(program_id);  // takes the program first
             if (!epoch) return core::Fail(epoch.error());
-            auto rows = tx.ListPendingRollups(program_id, epoch->value_or(kAllSeqs), kAllRows);
+            if (epoch->has_value()) {  // left by a crash, or by another node: taken up where its cells say it is
+                begun = **epoch;
+                return {};
+            }
+            auto rows = tx.ListPendingRollups(program_id, 0, kAllSeqs, 1);
             if (!rows) return core::Fail(rows.error());
             if (rows->empty()) return {};  // another node or process got there first
-            // An epoch under way (left by a crash, or by another node) is taken up where the cells say it is.
-            const std::int64_t through = epoch->value_or(rows->back().seq);
-            if (!epoch->has_value()) {
-                if (auto ok = tx.SetRollupEpoch(program_id, through); !ok) return ok;
-            }
-            begun = Epoch{through, Merged(*rows), 0};
+            // Every pending row's seq is at most the program's newest, and every later row's is above it.
+            auto through = VersionOf(tx, program_id);
+            if (!through) return core::Fail(through.error());
+            if (auto ok = tx.SetRollupEpoch(program_id, *through); !ok) return ok;
+            begun = *through;
             return {};
         });
         if (!done) return core::Fail(done.error());
-        if (begun) epochs_.insert_or_assign(program_id, std::move(*begun));
+        if (begun) epochs_.insert_or_assign(program_id, Epoch{.through = *begun});
     }
+    return {};
+}
+
+// Reading needs no lock: if the epoch ends meanwhile (a report, another node), the rows read may be fewer than
+// it had, and the first slice finds the epoch gone and writes nothing.
+core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch& epoch) {
+    auto rows =
+        ports::Transact<std::vector<core::PendingRollups>>(deps_.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) {
+            return tx.ListPendingRollups(program_id, epoch.read_through, epoch.through, load_rows_);
+        });
+    if (!rows) return core::Fail(rows.error());
+    for (const auto& row : *rows) {
+        for (const auto& d : row.deltas) epoch.sums[d.key] += d.add;
+        epoch.read_through = row.seq;
+    }
+    if (static_cast<int>(rows->size()) == load_rows_) return {};
+    epoch.read = true;
+    epoch.deltas.reserve(epoch.sums.size());
+    for (auto& [key, add] : epoch.sums) epoch.deltas.push_back({key, std::move(add)});
+    epoch.sums.clear();
     return {};
 }
 

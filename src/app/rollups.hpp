@@ -54,27 +54,34 @@ core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::
 core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id);
 
 // The click writer's chore (server/tracking.cpp): one short step per call, so that the clicks waiting meanwhile
-// wait little. Not thread-safe: one caller.
+// wait little, however many rows are pending. Not thread-safe: one caller.
 class PendingRollup {
   public:
-    explicit PendingRollup(Deps deps, std::size_t slice_cells = 256);
+    // A step reads at most `load_rows` pending rows, or writes at most `slice_cells` cells.
+    explicit PendingRollup(Deps deps, std::size_t slice_cells = 256, int load_rows = 32);
 
-    // Begins an epoch for every program with pending rows when none is under way (one transaction each; an
-    // epoch left by a crash or another node is taken up), or writes the next slice of one. True while an epoch
-    // is under way: call again soon. On an error nothing is lost; the next call retries.
+    // One of: begins an epoch for every program with pending rows when none is under way (one small write
+    // transaction each; an epoch left by a crash or another node is taken up), reads the next rows of one (a
+    // read transaction), or writes its next slice of cells. True while an epoch is under way: call again soon.
+    // On an error nothing is lost; the next call retries.
     core::Result<bool> Step();
 
   private:
     struct Epoch {
         std::int64_t through = 0;
-        std::vector<core::RollupDelta> deltas;  // one per cell, in key order
-        std::size_t next = 0;                   // the first not yet written
+        std::int64_t read_through = 0;                   // the rows up to this seq are in `sums`
+        bool read = false;                               // all of them
+        std::map<core::RollupKey, core::Measures> sums;  // while reading
+        std::vector<core::RollupDelta> deltas;           // then: one per cell, in key order
+        std::size_t next = 0;                            // the first not yet written
     };
     core::Result<void> Begin();
+    core::Result<void> Read(const core::ProgramId& program_id, Epoch& epoch);
     core::Result<void> Slice();
 
     Deps deps_;
     std::size_t slice_cells_;
+    int load_rows_;
     std::map<core::ProgramId, Epoch> epochs_;
 };
 

@@ -117,7 +117,7 @@ class PendingRollupsTest : public ::testing::TestWithParam<std::string> {
     std::size_t PendingRows() {
         auto rows =
             ports::Transact<std::vector<core::PendingRollups>>(*store_, ports::TxMode::kRead, [&](ports::StoreTx& tx) {
-                return tx.ListPendingRollups(program_, std::numeric_limits<std::int64_t>::max(), 1000);
+                return tx.ListPendingRollups(program_, 0, std::numeric_limits<std::int64_t>::max(), 1000);
             });
         EXPECT_TRUE(rows) << rows.error().message();
         return rows ? rows->size() : 0;
@@ -186,6 +186,9 @@ TEST_P(PendingRollupsTest, AFailedRollUpLeavesTheRowsPendingForTheNext) {
     step = chore.Step();  // begins the epoch
     ASSERT_TRUE(step) << step.error().message();
     EXPECT_TRUE(*step);
+    step = chore.Step();  // reads its rows
+    ASSERT_TRUE(step) << step.error().message();
+    EXPECT_TRUE(*step);
     store_->fail_writes = true;
     ASSERT_FALSE(chore.Step()) << "the slice fails";
     store_->fail_writes = false;
@@ -209,6 +212,8 @@ TEST_P(PendingRollupsTest, AnEpochTakenUpAfterACrashAddsEachCellOnce) {
         PendingRollup crashed(deps(), 1);
         auto step = crashed.Step();  // begins
         ASSERT_TRUE(step && *step);
+        step = crashed.Step();  // reads both rows
+        ASSERT_TRUE(step && *step);
         step = crashed.Step();  // the first cell
         ASSERT_TRUE(step && *step);
         step = crashed.Step();  // the second
@@ -222,7 +227,7 @@ TEST_P(PendingRollupsTest, AnEpochTakenUpAfterACrashAddsEachCellOnce) {
     for (const auto& line : check->differences) ADD_FAILURE() << line;
     EXPECT_EQ(check->difference_count, 0) << "an epoch under way counts once in a check";
 
-    PendingRollup restarted(deps(), 2);
+    PendingRollup restarted(deps(), 2, 1);  // a row per read
     auto steps = [&] {
         std::vector<bool> out;
         for (int i = 0; i < 10; ++i) {
@@ -234,12 +239,14 @@ TEST_P(PendingRollupsTest, AnEpochTakenUpAfterACrashAddsEachCellOnce) {
         }
         return out;
     };
-    // It takes the epoch up (begin), writes its 3 cells in slices of 2, and ends it.
-    EXPECT_EQ(steps(), (std::vector<bool>{true, true, false}));
+    // It takes the epoch up (begin), reads its 2 rows one at a time (the third read finds no more), writes its 3
+    // cells in slices of 2, and ends it.
+    EXPECT_EQ(steps(), (std::vector<bool>{true, true, true, true, true, false}));
     EXPECT_EQ(CellClicks(), (Clicks{1 + 3 + 3, 2}));
     EXPECT_EQ(PendingRows(), 1u) << "the batch after the epoch";
 
-    EXPECT_EQ(steps(), (std::vector<bool>{true, true, false})) << "the next epoch: begin, then 3 cells";
+    EXPECT_EQ(steps(), (std::vector<bool>{true, true, true, true, false}))
+        << "the next epoch: begin, read its row and find no more, then 3 cells";
     EXPECT_EQ(CellClicks(), (Clicks{9, 3}));
     EXPECT_EQ(PendingRows(), 0u);
     EXPECT_EQ(steps(), (std::vector<bool>{false})) << "nothing left";
@@ -250,6 +257,7 @@ TEST_P(PendingRollupsTest, AReportFinishesAnEpochUnderWayAndTheChoreDropsIt) {
     WriteBatch(6);
     PendingRollup chore(deps(), 1);
     ASSERT_TRUE(chore.Step());  // begins
+    ASSERT_TRUE(chore.Step());  // reads
     ASSERT_TRUE(chore.Step());  // one cell of three
     ReportService reports(deps());
     auto summary = reports.Summary(admin_, {.program_id = program_.str(), .group_by = "program"});

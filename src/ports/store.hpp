@@ -180,9 +180,11 @@ class StoreTx {
     // (kInvalid otherwise).
     virtual Result<void> AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
                                            std::span<const core::RollupDelta> deltas) = 0;
-    // The program's oldest `limit` pending rows with seq <= through_seq, in seq order. In a write transaction
-    // it takes the program first (like LastEvent), so the rows it reads are the rows that transaction may delete.
+    // The program's oldest `limit` pending rows with after_seq < seq <= through_seq, in seq order (a page after
+    // the last seq read). In a write transaction it takes the program first (like LastEvent), so the rows it
+    // reads are the rows that transaction may delete.
     virtual Result<std::vector<core::PendingRollups>> ListPendingRollups(const core::ProgramId& program_id,
+                                                                         std::int64_t after_seq,
                                                                          std::int64_t through_seq, int limit) = 0;
     // Removes the program's pending rows with seq <= through_seq.
     virtual Result<void> DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) = 0;

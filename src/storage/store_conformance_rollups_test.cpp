@@ -377,10 +377,11 @@ std::vector<std::string> ShowPending(const std::vector<core::PendingRollups>& ro
 }
 
 std::vector<core::PendingRollups> Pending(ports::Store& store, const core::ProgramId& program, int limit = 100,
-                                          std::int64_t through = std::numeric_limits<std::int64_t>::max()) {
+                                          std::int64_t through = std::numeric_limits<std::int64_t>::max(),
+                                          std::int64_t after = 0) {
     auto rows = ports::Transact<std::vector<core::PendingRollups>>(
         store, ports::TxMode::kRead,
-        [&](ports::StoreTx& tx) { return tx.ListPendingRollups(program, through, limit); });
+        [&](ports::StoreTx& tx) { return tx.ListPendingRollups(program, after, through, limit); });
     EXPECT_TRUE(rows) << rows.error().message();
     return rows ? *rows : std::vector<core::PendingRollups>{};
 }
@@ -417,6 +418,10 @@ TEST_P(StoreConformanceTest, PendingRollupsRoundTripInSeqOrderAndDeleteThroughAS
         << "the limit counts rows, oldest first";
     EXPECT_EQ(Pending(*store_, program.id, 100, 11).size(), 1u) << "through_seq bounds the seq";
     EXPECT_EQ(Pending(*store_, program.id, 100, 4).size(), 0u);
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id, 100, 100, 5)),
+              (std::vector<std::string>{"seq 12: " + Show(a, ClickMeasures(1, 1, 0), 0)}))
+        << "after_seq pages on: the rows after it";
+    EXPECT_EQ(Pending(*store_, program.id, 100, 11, 5).size(), 0u);
     auto programs = ports::Transact<std::vector<core::ProgramId>>(
         *store_, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
     ASSERT_TRUE(programs);

@@ -118,13 +118,14 @@ Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std:
 }
 
 Result<std::vector<core::PendingRollups>> MemoryTx::ListPendingRollups(const core::ProgramId& program_id,
-                                                                       std::int64_t through_seq, int limit) {
+                                                                       std::int64_t after_seq, std::int64_t through_seq,
+                                                                       int limit) {
     std::vector<core::PendingRollups> out;
     auto program = read_.pending_rollups.find(program_id);
     if (program == read_.pending_rollups.end()) return out;
-    for (const auto& [seq, deltas] : program->second) {
-        if (static_cast<int>(out.size()) >= limit || seq > through_seq) break;
-        out.push_back({seq, deltas});
+    for (auto it = program->second.upper_bound(after_seq); it != program->second.end(); ++it) {
+        if (static_cast<int>(out.size()) >= limit || it->first > through_seq) break;
+        out.push_back({it->first, it->second});
     }
     return out;
 }

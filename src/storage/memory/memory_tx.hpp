@@ -151,7 +151,8 @@ class MemoryTx final : public ports::StoreTx {
     Result<void> AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
                                    std::span<const core::RollupDelta> deltas) override;
     Result<std::vector<core::PendingRollups>> ListPendingRollups(const core::ProgramId& program_id,
-                                                                 std::int64_t through_seq, int limit) override;
+                                                                 std::int64_t after_seq, std::int64_t through_seq,
+                                                                 int limit) override;
     Result<std::optional<std::int64_t>> GetRollupEpoch(const core::ProgramId& program_id) override;
     Result<void> SetRollupEpoch(const core::ProgramId& program_id, std::optional<std::int64_t> through_seq) override;
     Result<void> AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,

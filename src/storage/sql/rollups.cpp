@@ -431,14 +431,19 @@ Result<void> SqlTx::AddPendingRollups(const core::ProgramId& program_id, std::in
 }
 
 Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::ProgramId& program_id,
-                                                                    std::int64_t through_seq, int limit) {
+                                                                    std::int64_t after_seq, std::int64_t through_seq,
+                                                                    int limit) {
     // A writer takes the program first (on PostgreSQL, its lock): then no other transaction adds or removes
     // the program's pending rows until this one ends, so the rows read are the rows it may delete.
     if (auto owned = Own(program_id); !owned) return core::Fail(owned.error());
     auto statement = conn_.Prepare(
-        "SELECT seq, deltas FROM rollup_pending WHERE program_id = ?1 AND seq <= ?3 ORDER BY seq LIMIT ?2");
+        "SELECT seq, deltas FROM rollup_pending WHERE program_id = ?1 AND seq > ?4 AND seq <= ?3 ORDER BY seq "
+        "LIMIT ?2");
     if (!statement) return core::Fail(statement.error());
-    statement->Bind(1, program_id.str()).Bind(2, std::int64_t{std::max(limit, 0)}).Bind(3, through_seq);
+    statement->Bind(1, program_id.str())
+        .Bind(2, std::int64_t{std::max(limit, 0)})
+        .Bind(3, through_seq)
+        .Bind(4, after_seq);
     std::vector<core::PendingRollups> out;
     for (;;) {
         auto row = statement->Step();
