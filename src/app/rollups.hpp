@@ -58,7 +58,7 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
 class PendingRollup {
   public:
     // A step reads at most `load_rows` pending rows, or writes at most `slice_cells` cells.
-    explicit PendingRollup(Deps deps, std::size_t slice_cells = 256, int load_rows = 32);
+    explicit PendingRollup(Deps deps, std::size_t slice_cells = 64, int load_rows = 8);
 
     // One of: begins an epoch for every program with pending rows when none is under way (one small write
     // transaction each; an epoch left by a crash or another node is taken up), reads the next rows of one (a
