@@ -104,18 +104,6 @@ core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::
 namespace {
 
 constexpr std::int64_t kAllSeqs = std::numeric_limits<std::int64_t>::max();
-constexpr int kAllRows = std::numeric_limits<int>::max();
-
-// The rows' deltas added up by key, in key order.
-std::vector<core::RollupDelta> Merged(const std::vector<core::PendingRollups>& rows) {
-    std::map<core::RollupKey, core::Measures> cells;
-    for (const auto& row : rows)
-        for (const auto& d : row.deltas) cells[d.key] += d.add;
-    std::vector<core::RollupDelta> out;
-    out.reserve(cells.size());
-    for (auto& [key, add] : cells) out.push_back({key, std::move(add)});
-    return out;
-}
 
 // Appends the "clicks.rolled_up" event of a slice of an epoch and adds the slice under its seq.
 core::Result<void> AddSlice(const Deps& deps, ports::StoreTx& tx, const core::ProgramId& program_id,
@@ -136,37 +124,41 @@ core::Result<void> AddSlice(const Deps& deps, ports::StoreTx& tx, const core::Pr
 
 }  // namespace
 
-core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id) {
-    auto any = ports::Transact<bool>(deps.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<bool> {
-        auto rows = tx.ListPendingRollups(program_id, 0, kAllSeqs, 1);
-        if (!rows) return core::Fail(rows.error());
-        return !rows->empty();
-    });
-    if (!any) return core::Fail(any.error());
-    std::int64_t added = 0;
-    // An epoch under way is finished first (its cells that have it are left alone), then the rows after it.
-    for (bool more = *any; more;) {
-        auto done = deps.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
-            auto epoch = tx.GetRollupEpoch(program_id);  // takes the program first
-            if (!epoch) return core::Fail(epoch.error());
-            auto rows = tx.ListPendingRollups(program_id, 0, epoch->value_or(kAllSeqs), kAllRows);
-            if (!rows) return core::Fail(rows.error());
-            more = epoch->has_value();
-            if (rows->empty())
-                return epoch->has_value() ? tx.SetRollupEpoch(program_id, std::nullopt) : core::Result<void>();
-            const auto deltas = Merged(*rows);
-            if (auto ok = AddSlice(deps, tx, program_id, epoch->value_or(rows->back().seq), deltas, true); !ok)
-                return ok;
-            added += static_cast<std::int64_t>(rows->size());
-            return {};
-        });
-        if (!done) return core::Fail(done.error());
+core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id, std::size_t slice_cells,
+                                         int load_rows) {
+    // What is pending now: the rows up to the program's newest seq. Rows written later may be added too.
+    auto target = ports::Transact<std::int64_t>(deps.store, ports::TxMode::kRead,
+                                                [&](ports::StoreTx& tx) -> core::Result<std::int64_t> {
+                                                    auto rows = tx.ListPendingRollups(program_id, 0, kAllSeqs, 1);
+                                                    if (!rows) return core::Fail(rows.error());
+                                                    if (rows->empty()) return 0;
+                                                    return VersionOf(tx, program_id);
+                                                });
+    if (!target) return core::Fail(target.error());
+    if (*target == 0) return 0;
+    // The chore's steps, for this program only: an epoch under way (the chore's, another node's) is taken up,
+    // and no step holds the writer long, so the clicks committing meanwhile wait little.
+    PendingRollup rollup(deps, slice_cells, load_rows, program_id);
+    for (;;) {
+        auto more = rollup.Step();
+        if (!more) return core::Fail(more.error());
+        if (*more) continue;
+        auto left =
+            ports::Transact<bool>(deps.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<bool> {
+                auto rows = tx.ListPendingRollups(program_id, 0, *target, 1);
+                if (!rows) return core::Fail(rows.error());
+                return !rows->empty();
+            });
+        if (!left) return core::Fail(left.error());
+        if (!*left) return rollup.rows_rolled();
     }
-    return added;
 }
 
-PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows)
-    : deps_(deps), slice_cells_(std::max<std::size_t>(slice_cells, 1)), load_rows_(std::max(load_rows, 1)) {}
+PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows, std::optional<core::ProgramId> only)
+    : deps_(deps),
+      slice_cells_(std::max<std::size_t>(slice_cells, 1)),
+      load_rows_(std::max(load_rows, 1)),
+      only_(std::move(only)) {}
 
 core::Result<bool> PendingRollup::Step() {
     if (epochs_.empty()) {
@@ -180,8 +172,10 @@ core::Result<bool> PendingRollup::Step() {
 }
 
 core::Result<void> PendingRollup::Begin() {
-    auto programs = ports::Transact<std::vector<core::ProgramId>>(
-        deps_.store, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
+    auto programs = only_ ? core::Result<std::vector<core::ProgramId>>(std::vector{*only_})
+                          : ports::Transact<std::vector<core::ProgramId>>(
+                                deps_.store, ports::TxMode::kRead,
+                                [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
     if (!programs) return core::Fail(programs.error());
     for (const auto& program_id : *programs) {
         std::optional<std::int64_t> begun;
@@ -220,6 +214,7 @@ core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch&
     for (const auto& row : *rows) {
         for (const auto& d : row.deltas) epoch.sums[d.key] += d.add;
         epoch.read_through = row.seq;
+        ++epoch.rows;
     }
     if (static_cast<int>(rows->size()) == load_rows_) return {};
     epoch.read = true;
@@ -246,6 +241,7 @@ core::Result<void> PendingRollup::Slice() {
     });
     if (!done) return core::Fail(done.error());
     epoch.next = end;
+    if (last && !gone) rows_rolled_ += epoch.rows;
     if (gone || last) epochs_.erase(it);
     return {};
 }

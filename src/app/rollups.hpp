@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,17 +49,27 @@ core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::
 // a slice written again (after a crash, or by two nodes at once) adds nothing, and a crash anywhere loses
 // nothing: the rows stay until their epoch is done.
 
-// Everything pending for the program, now: an epoch under way is finished, then the rows after it are added,
-// each in one transaction. Every report calls it first (ReportService), so reports count every committed
-// click. Returns the rows added; a first read transaction skips the writes when nothing is pending.
-core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id);
+// A roll-up step writes at most this many cells, or reads at most this many pending rows; measured in
+// docs/benchmarks.md ("Click rollups out of the redirect's transaction").
+inline constexpr std::size_t kRollUpSliceCells = 64;
+inline constexpr int kRollUpLoadRows = 8;
+
+// Everything pending for the program, now: the PendingRollup steps below, for this program only, until no row
+// pending at the call is left (an epoch under way, the chore's or another node's, is taken up). Every report
+// calls it first (ReportService), so reports count every committed click, and no step holds the writer long
+// while it does. Returns the rows of the epochs it ended; a first read transaction skips everything when
+// nothing is pending.
+core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId& program_id,
+                                         std::size_t slice_cells = kRollUpSliceCells, int load_rows = kRollUpLoadRows);
 
 // The click writer's chore (server/tracking.cpp): one short step per call, so that the clicks waiting meanwhile
 // wait little, however many rows are pending. Not thread-safe: one caller.
 class PendingRollup {
   public:
-    // A step reads at most `load_rows` pending rows, or writes at most `slice_cells` cells.
-    explicit PendingRollup(Deps deps, std::size_t slice_cells = 64, int load_rows = 8);
+    // A step reads at most `load_rows` pending rows, or writes at most `slice_cells` cells. `only`: that program's rows
+    // only (RollUpPending); else every program's.
+    explicit PendingRollup(Deps deps, std::size_t slice_cells = kRollUpSliceCells, int load_rows = kRollUpLoadRows,
+                           std::optional<core::ProgramId> only = std::nullopt);
 
     // One of: begins an epoch for every program with pending rows when none is under way (one small write
     // transaction each; an epoch left by a crash or another node is taken up), reads the next rows of one (a
@@ -66,10 +77,14 @@ class PendingRollup {
     // On an error nothing is lost; the next call retries.
     core::Result<bool> Step();
 
+    // The pending rows of the epochs this object ended (its own last slice).
+    std::int64_t rows_rolled() const { return rows_rolled_; }
+
   private:
     struct Epoch {
         std::int64_t through = 0;
         std::int64_t read_through = 0;                   // the rows up to this seq are in `sums`
+        std::int64_t rows = 0;                           // how many
         bool read = false;                               // all of them
         std::map<core::RollupKey, core::Measures> sums;  // while reading
         std::vector<core::RollupDelta> deltas;           // then: one per cell, in key order
@@ -82,7 +97,9 @@ class PendingRollup {
     Deps deps_;
     std::size_t slice_cells_;
     int load_rows_;
+    std::optional<core::ProgramId> only_;
     std::map<core::ProgramId, Epoch> epochs_;
+    std::int64_t rows_rolled_ = 0;
 };
 
 core::Result<void> RollUpNewReferral(ports::StoreTx& tx, const core::Referral& referral);

@@ -170,6 +170,20 @@ TEST_P(PendingRollupsTest, PendingBatchesReachTheCellsOnce) {
     EXPECT_EQ(EventTypes().size(), types.size()) << "and nothing pending writes no event";
 }
 
+// A report's roll-up writes in the chore's bounded steps, so that it never holds the writer for a whole backlog:
+// here a cell per write transaction, a row per read.
+TEST_P(PendingRollupsTest, AReportRollsUpInBoundedSteps) {
+    WriteBatch(6);  // 3 cells
+    WriteBatch(3);
+    auto rolled = RollUpPending(deps(), program_, 1, 1);
+    ASSERT_TRUE(rolled) << rolled.error().message();
+    EXPECT_EQ(*rolled, 2);
+    EXPECT_EQ(CellClicks(), (Clicks{9 - 2, 2}));
+    EXPECT_EQ(PendingRows(), 0u);
+    const auto types = EventTypes();
+    EXPECT_EQ(std::count(types.begin(), types.end(), "clicks.rolled_up"), 3) << "one per cell";
+}
+
 TEST_P(PendingRollupsTest, AFailedRollUpLeavesTheRowsPendingForTheNext) {
     WriteBatch(6);
     store_->fail_writes = true;

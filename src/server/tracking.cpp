@@ -15,11 +15,9 @@ namespace {
 constexpr std::string_view kQueueGauge = "reftrack_click_queue_depth";
 constexpr std::string_view kQueueGaugeHelp = "Clicks waiting for the group-commit writer.";
 
-// How often the click writer rolls pending click deltas up, how many cells one step writes and how many pending
-// rows one step reads: measured in docs/benchmarks.md ("Click rollups out of the redirect's transaction").
+// How often the click writer rolls pending click deltas up (each step's size is PendingRollup's default):
+// measured in docs/benchmarks.md ("Click rollups out of the redirect's transaction").
 constexpr std::chrono::milliseconds kRollUpEvery{1000};
-constexpr std::size_t kSliceCells = 64;
-constexpr int kLoadRows = 8;
 
 // Counts each batch in the writer's metrics and logs failed ones (never their clicks' contents).
 app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
@@ -40,7 +38,7 @@ app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
 // clicks waiting meanwhile wait little; a failure is logged and counted, and the next run (or the next report)
 // retries.
 app::ClickWriter::Chore RollUpChore(app::Deps deps, http::Metrics& metrics) {
-    auto rollup = std::make_shared<app::PendingRollup>(deps, kSliceCells, kLoadRows);
+    auto rollup = std::make_shared<app::PendingRollup>(deps);
     return [rollup, &metrics] {
         auto more = rollup->Step();
         if (!more) {
