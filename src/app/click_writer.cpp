@@ -41,6 +41,7 @@ core::Result<void> ClickWriter::Submit(core::Click click, Done done) {
 void ClickWriter::Stop() {
     {
         std::lock_guard lock(mu_);
+        if (stopping_) return;  // the owner's Stop, then the destructor's: the drain runs once
         stopping_ = true;
     }
     wake_.notify_one();

@@ -61,7 +61,7 @@ class ClickWriter {
     // coming or not, and in Stop after the last batch. Meanwhile clicks queue, so each run should be short:
     // it returns true when it left work, and then runs again right after the next batch (at once when no
     // click waits; in Stop, until it returns false). Handles its own errors and returns false on one (the
-    // next run retries).
+    // next run, once another batch committed, retries).
     using Chore = std::function<bool()>;
 
     ClickWriter(ports::Store& store, ClickWriterOptions options = {}, BatchHook hook = {}, BatchObserver observer = {},

@@ -371,6 +371,8 @@ TEST_F(ClickWriterTest, TheChoreFollowsBatchesRepeatsWhileItLeavesWorkAndRunsAtS
     ASSERT_TRUE(Submit(writer));
     writer.Stop();
     EXPECT_EQ(runs, 4) << "the batch before Stop is followed by one more run, on time or at Stop";
+    writer.Stop();  // as the destructor does after its owner's Stop
+    EXPECT_EQ(runs, 4) << "a second Stop runs nothing again";
 }
 
 TEST_F(ClickWriterTest, StopWithoutStartDrainsOnTheCaller) {

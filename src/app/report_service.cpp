@@ -1,5 +1,7 @@
 #include "app/report_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -395,7 +397,11 @@ core::Result<Target> Resolve(const Deps& deps, const Principal& who, Plan& plan,
 // click deltas are rolled up first, so the report counts every click committed before it started.
 core::Result<void> Read(const Deps& deps, RollupCache& cache, const core::ProgramId& program_id,
                         const std::function<core::Result<void>(const ProgramRollups&)>& fn) {
-    if (auto rolled = RollUpPending(deps, program_id); !rolled) return core::Fail(rolled.error());
+    // A report that cannot roll the pending clicks up (the database refuses writes) still answers, without the
+    // clicks of the last moments; the failure is logged.
+    if (auto rolled = RollUpPending(deps, program_id); !rolled) {
+        spdlog::warn("event=report_rollup_failed program={} error=\"{}\"", program_id.str(), rolled.error().message());
+    }
     auto done = cache.With(program_id, fn);
     if (!done && done.error().code() == core::ErrorCode::kNotFound)
         return core::Fail(core::Error::Invalid("program_id", "no such program"));

@@ -161,44 +161,52 @@ PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows, 
       only_(std::move(only)) {}
 
 core::Result<bool> PendingRollup::Step() {
-    if (epochs_.empty()) {
-        if (auto ok = Begin(); !ok) return core::Fail(ok.error());
-    } else if (auto& [program_id, epoch] = *epochs_.begin(); !epoch.read) {
-        if (auto ok = Read(program_id, epoch); !ok) return core::Fail(ok.error());
-    } else if (auto ok = Slice(); !ok) {
-        return core::Fail(ok.error());
+    if (work_.empty()) {
+        auto programs = only_ ? core::Result<std::vector<core::ProgramId>>(std::vector{*only_})
+                              : ports::Transact<std::vector<core::ProgramId>>(
+                                    deps_.store, ports::TxMode::kRead,
+                                    [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
+        if (!programs) return core::Fail(programs.error());
+        for (auto& program_id : *programs) work_.push_back({std::move(program_id), std::nullopt, false});
+        if (work_.empty()) return false;
     }
-    return !epochs_.empty();
+    Work& work = work_.front();
+    auto done = !work.epoch ? Begin(work) : !work.epoch->read ? Read(work.program_id, *work.epoch) : Slice(work);
+    if (!done) {
+        // Another program's turn first: one that keeps failing (an unreadable row) holds up no other.
+        work_.push_back(std::move(work_.front()));
+        work_.pop_front();
+        return core::Fail(done.error());
+    }
+    if (work.done) work_.pop_front();
+    return !work_.empty();
 }
 
-core::Result<void> PendingRollup::Begin() {
-    auto programs = only_ ? core::Result<std::vector<core::ProgramId>>(std::vector{*only_})
-                          : ports::Transact<std::vector<core::ProgramId>>(
-                                deps_.store, ports::TxMode::kRead,
-                                [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
-    if (!programs) return core::Fail(programs.error());
-    for (const auto& program_id : *programs) {
-        std::optional<std::int64_t> begun;
-        auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
-            begun.reset();
-            auto epoch = tx.GetRollupEpoch(program_id);  // takes the program first
-            if (!epoch) return core::Fail(epoch.error());
-            if (epoch->has_value()) {  // left by a crash, or by another node: taken up where its cells say it is
-                begun = **epoch;
-                return {};
-            }
-            auto rows = tx.ListPendingRollups(program_id, 0, kAllSeqs, 1);
-            if (!rows) return core::Fail(rows.error());
-            if (rows->empty()) return {};  // another node or process got there first
-            // Every pending row's seq is at most the program's newest, and every later row's is above it.
-            auto through = VersionOf(tx, program_id);
-            if (!through) return core::Fail(through.error());
-            if (auto ok = tx.SetRollupEpoch(program_id, *through); !ok) return ok;
-            begun = *through;
+core::Result<void> PendingRollup::Begin(Work& work) {
+    std::optional<std::int64_t> begun;
+    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        begun.reset();
+        auto epoch = tx.GetRollupEpoch(work.program_id);  // takes the program first
+        if (!epoch) return core::Fail(epoch.error());
+        if (epoch->has_value()) {  // left by a crash, or by another node: taken up where its cells say it is
+            begun = **epoch;
             return {};
-        });
-        if (!done) return core::Fail(done.error());
-        if (begun) epochs_.insert_or_assign(program_id, Epoch{.through = *begun});
+        }
+        auto rows = tx.ListPendingRollups(work.program_id, 0, kAllSeqs, 1);
+        if (!rows) return core::Fail(rows.error());
+        if (rows->empty()) return {};  // another node or process got there first
+        // Every pending row's seq is at most the program's newest, and every later row's is above it.
+        auto through = VersionOf(tx, work.program_id);
+        if (!through) return core::Fail(through.error());
+        if (auto ok = tx.SetRollupEpoch(work.program_id, *through); !ok) return ok;
+        begun = *through;
+        return {};
+    });
+    if (!done) return done;
+    if (begun) {
+        work.epoch = Epoch{.through = *begun};
+    } else {
+        work.done = true;
     }
     return {};
 }
@@ -224,9 +232,9 @@ core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch&
     return {};
 }
 
-core::Result<void> PendingRollup::Slice() {
-    auto it = epochs_.begin();
-    auto& [program_id, epoch] = *it;
+core::Result<void> PendingRollup::Slice(Work& work) {
+    const core::ProgramId& program_id = work.program_id;
+    Epoch& epoch = *work.epoch;
     const std::size_t end = std::min(epoch.next + slice_cells_, epoch.deltas.size());
     const bool last = end == epoch.deltas.size();
     bool gone = false;
@@ -242,7 +250,7 @@ core::Result<void> PendingRollup::Slice() {
     if (!done) return core::Fail(done.error());
     epoch.next = end;
     if (last && !gone) rows_rolled_ += epoch.rows;
-    if (gone || last) epochs_.erase(it);
+    work.done = gone || last;
     return {};
 }
 

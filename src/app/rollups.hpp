@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <span>
@@ -71,10 +72,11 @@ class PendingRollup {
     explicit PendingRollup(Deps deps, std::size_t slice_cells = kRollUpSliceCells, int load_rows = kRollUpLoadRows,
                            std::optional<core::ProgramId> only = std::nullopt);
 
-    // One of: begins an epoch for every program with pending rows when none is under way (one small write
-    // transaction each; an epoch left by a crash or another node is taken up), reads the next rows of one (a
-    // read transaction), or writes its next slice of cells. True while an epoch is under way: call again soon.
-    // On an error nothing is lost; the next call retries.
+    // One of: finds the programs with pending rows (when it has none to work on) and begins the first one's
+    // epoch (a small write transaction; an epoch left by a crash or another node is taken up), reads the next
+    // rows of an epoch (a read transaction), or writes its next slice of cells. Programs are worked on in turn,
+    // an epoch at a time. True while work is left: call again soon. On an error nothing is lost; that program
+    // goes to the back of the line and a later call retries.
     core::Result<bool> Step();
 
     // The pending rows of the epochs this object ended (its own last slice).
@@ -90,15 +92,20 @@ class PendingRollup {
         std::vector<core::RollupDelta> deltas;           // then: one per cell, in key order
         std::size_t next = 0;                            // the first not yet written
     };
-    core::Result<void> Begin();
+    struct Work {
+        core::ProgramId program_id;
+        std::optional<Epoch> epoch;  // once begun
+        bool done = false;
+    };
+    core::Result<void> Begin(Work& work);
     core::Result<void> Read(const core::ProgramId& program_id, Epoch& epoch);
-    core::Result<void> Slice();
+    core::Result<void> Slice(Work& work);
 
     Deps deps_;
     std::size_t slice_cells_;
     int load_rows_;
     std::optional<core::ProgramId> only_;
-    std::map<core::ProgramId, Epoch> epochs_;
+    std::deque<Work> work_;  // the front is worked on
     std::int64_t rows_rolled_ = 0;
 };
 

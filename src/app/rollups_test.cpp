@@ -284,6 +284,22 @@ TEST_P(PendingRollupsTest, AReportFinishesAnEpochUnderWayAndTheChoreDropsIt) {
     EXPECT_EQ(CellClicks(), (Clicks{5, 1}));
 }
 
+// A database that refuses writes does not take the reports down: they answer from the cells, without the
+// clicks still pending.
+TEST_P(PendingRollupsTest, AReportAnswersWithoutThePendingClicksWhenItCannotRollThemUp) {
+    WriteBatch(6);
+    ASSERT_TRUE(RollUpPending(deps(), program_));
+    WriteBatch(3);
+    store_->fail_writes = true;
+    ReportService reports(deps());
+    auto summary = reports.Summary(admin_, {.program_id = program_.str(), .group_by = "program"});
+    store_->fail_writes = false;
+    ASSERT_TRUE(summary) << summary.error().message();
+    ASSERT_EQ(summary->rows.size(), 1u);
+    EXPECT_EQ(summary->rows[0].metrics.clicks, 5);
+    EXPECT_EQ(PendingRows(), 1u);
+}
+
 TEST_P(PendingRollupsTest, AReportCountsPendingClicksAndACheckCountsThemMaintained) {
     WriteBatch(7);
     auto check = RebuildRollups(deps(), true);
