@@ -11,7 +11,7 @@ namespace rt::app {
 
 // How a click batch reaches the report rollups: kNow adds to the cells in the batch's transaction (the
 // demo data generator, which writes large batches); kPending leaves one pending row per program, which
-// RollUpPending adds later (the click writer: see rollups.hpp).
+// the click writer's chore (PendingRollup) or a report (RollUpPending) adds later: see rollups.hpp.
 enum class ClickRollups { kNow, kPending };
 
 // Everything that follows the insertion of a batch of clicks, inside the batch's write transaction:

@@ -23,7 +23,8 @@ namespace rt::app {
 // own write transaction, after appending its ledger event(s): the cells it touches are stamped with
 // the program's newest event seq, so the report cache can fetch just what changed since it last looked.
 // The contributions come from core/rollup.hpp; rollup_rebuild.hpp computes them again from raw rows
-// with the same resolvers below, so a rebuild equals what the writes maintained.
+// with the same resolvers below, so a rebuild equals what the writes maintained. Click batches may leave
+// theirs pending instead (LeaveClicksPending), to be added in epochs (below).
 
 // The link a click went through: "" when the id is empty, malformed or unknown.
 core::Result<std::string> LinkOfClick(ports::StoreTx& tx, std::string_view click_id);
