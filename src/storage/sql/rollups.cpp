@@ -91,6 +91,16 @@ std::string PlainRollupUpsert(int rows) {
     return sql;
 }
 
+// One row of PlainRollupUpsert (or EpochRollupUpsert) whose parameters start after `offset`: the key, the
+// version and the measures.
+void BindPlainCell(Statement& upsert, int offset, const core::RollupDelta& d, std::int64_t version) {
+    upsert.Bind(offset + 1, d.key.program_id.str()).Bind(offset + 2, std::int64_t{d.key.day});
+    upsert.Bind(offset + 3, d.key.partner_id).Bind(offset + 4, d.key.link_id).Bind(offset + 5, d.key.source);
+    upsert.Bind(offset + 6, version);
+    int index = offset + kFirstMeasure;
+    for (const auto& m : kMeasures) upsert.Bind(index++, d.add.*m.member);
+}
+
 // An epoch's upsert of `rows` cells (AddEpochRollups): PlainRollupUpsert's parameters and rolled_through after
 // them, ?(20 × row + 1)..; a cell that already has the epoch (rolled_through >= the new one) is not updated.
 constexpr int kEpochRollupParameters = kPlainRollupParameters + 1;
@@ -286,13 +296,7 @@ Result<void> SqlTx::AddRollupsInRows(std::span<const core::RollupDelta> deltas, 
             auto upsert = conn_.Prepare(PlainRollupUpsert(static_cast<int>(rows)));
             if (!upsert) return core::Fail(upsert.error());
             for (std::size_t row = 0; row < rows; ++row) {
-                const auto& d = plain[at + row];
-                const int o = static_cast<int>(row) * kPlainRollupParameters;
-                upsert->Bind(o + 1, d.key.program_id.str()).Bind(o + 2, std::int64_t{d.key.day});
-                upsert->Bind(o + 3, d.key.partner_id).Bind(o + 4, d.key.link_id).Bind(o + 5, d.key.source);
-                upsert->Bind(o + 6, version);
-                int index = o + kFirstMeasure;
-                for (const auto& m : kMeasures) upsert->Bind(index++, d.add.*m.member);
+                BindPlainCell(*upsert, static_cast<int>(row) * kPlainRollupParameters, plain[at + row], version);
             }
             if (auto ok = upsert->Run(); !ok) return ok;
         }
@@ -499,13 +503,8 @@ Result<void> SqlTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, s
             auto upsert = conn_.Prepare(EpochRollupUpsert(static_cast<int>(rows)));
             if (!upsert) return core::Fail(upsert.error());
             for (std::size_t row = 0; row < rows; ++row) {
-                const auto& d = deltas[at + row];
                 const int o = static_cast<int>(row) * kEpochRollupParameters;
-                upsert->Bind(o + 1, d.key.program_id.str()).Bind(o + 2, std::int64_t{d.key.day});
-                upsert->Bind(o + 3, d.key.partner_id).Bind(o + 4, d.key.link_id).Bind(o + 5, d.key.source);
-                upsert->Bind(o + 6, version);
-                int index = o + kFirstMeasure;
-                for (const auto& m : kMeasures) upsert->Bind(index++, d.add.*m.member);
+                BindPlainCell(*upsert, o, deltas[at + row], version);
                 upsert->Bind(o + kEpochRollupParameters, through_seq);
             }
             if (auto ok = upsert->Run(); !ok) return ok;
