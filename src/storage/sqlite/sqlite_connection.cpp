@@ -2,11 +2,31 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
 #include <utility>
 
 namespace rt::storage::sqlite {
 
 namespace {
+
+// Statement journals (the pages a SAVEPOINT may have to restore) are kept in memory, never in a file.
+// Group commit runs every conversion of a batch in its own savepoint, and each one first-touches ~20
+// existing pages: with SQLite's default (spill to a temporary file past 64 KiB) every batch opened a file
+// and wrote ~40 pages per conversion into it, as many as the WAL itself got (docs/benchmarks.md, "Ingest:
+// the savepoints' journal in memory"). A positive threshold would also become the journal's chunk size
+// (one allocation of that many bytes), so it is -1: in memory, in 1 KiB chunks. The journal is bounded by
+// the pages a transaction's savepoints touch: a batch of 128 conversions is ~10 MiB.
+constexpr int kStatementJournalSpillBytes = -1;
+
+// sqlite3_config is only allowed before SQLite initializes, i.e. before the process's first open.
+void ConfigureLibraryOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (int rc = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes); rc != SQLITE_OK) {
+            spdlog::warn("event=sqlite_config_failed setting=stmtjrnl_spill error=\"{}\"", sqlite3_errstr(rc));
+        }
+    });
+}
 
 // Runs a PRAGMA; stores the first column of its first row in `*value` when given.
 int ExecPragma(sqlite3* db, const char* sql, std::string* value = nullptr) {
@@ -92,6 +112,7 @@ std::string SqliteStatement::Text(int column) const {
 bool SqliteStatement::IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, ConnectionRole role, bool bulk_load) {
+    ConfigureLibraryOnce();
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
