@@ -57,6 +57,9 @@ class ConversionService {
                                                      const std::optional<std::string>& partner_id,
                                                      const core::PageRequest& page);
 
+    // The group commit Record writes through, for its counters (batches, conversions, queue depth).
+    const GroupCommit& writes() const { return writes_; }
+
   private:
     Deps deps_;
     ports::Vault& vault_;

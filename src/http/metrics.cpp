@@ -17,7 +17,7 @@ constexpr std::string_view kUnmatched = "unmatched";
 constexpr std::string_view kRequestsName = "http_requests_total";
 constexpr std::string_view kDurationName = "http_request_duration_seconds";
 
-enum class Kind { kCounter, kGauge, kGaugeFunction };
+enum class Kind { kCounter, kGauge, kGaugeFunction, kCounterFunction };
 
 struct Histogram {
     // Per bucket, not cumulative; the last slot counts observations above the largest bound.
@@ -61,6 +61,7 @@ struct Named {
     std::atomic<std::uint64_t> counter{0};
     std::atomic<double> gauge{0};
     std::function<double()> read;
+    std::function<std::uint64_t()> count;
 };
 
 bool IsMetricName(std::string_view name) {
@@ -198,6 +199,13 @@ void Metrics::SetGaugeFunction(std::string_view name, std::string_view help, std
     metric->read = std::move(read);
 }
 
+void Metrics::SetCounterFunction(std::string_view name, std::string_view help, std::function<std::uint64_t()> read) {
+    Named* metric = state_->FindOrAdd(name, help, Kind::kCounterFunction);
+    if (metric == nullptr) return;
+    std::unique_lock lock(state_->mu);
+    metric->count = std::move(read);
+}
+
 std::string Metrics::Render() const {
     std::string out;
     std::shared_lock lock(state_->mu);
@@ -238,7 +246,8 @@ std::string Metrics::Render() const {
     }
 
     for (const auto& [name, metric] : state_->named) {
-        AppendFamily(out, name, metric->help, metric->kind == Kind::kCounter ? "counter" : "gauge");
+        const bool counter = metric->kind == Kind::kCounter || metric->kind == Kind::kCounterFunction;
+        AppendFamily(out, name, metric->help, counter ? "counter" : "gauge");
         out.append(name).append(" ");
         switch (metric->kind) {
             case Kind::kCounter:
@@ -249,6 +258,9 @@ std::string Metrics::Render() const {
                 break;
             case Kind::kGaugeFunction:
                 AppendNumber(out, metric->read ? metric->read() : 0.0);
+                break;
+            case Kind::kCounterFunction:
+                out.append(std::to_string(metric->count ? metric->count() : 0));
                 break;
         }
         out.append("\n");

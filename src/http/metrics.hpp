@@ -45,6 +45,10 @@ class Metrics {
     // e.g. a queue depth. `read` is called under the registry's lock: it must be fast, thread-safe and
     // must not call back into this registry. Same precondition on `name`.
     void SetGaugeFunction(std::string_view name, std::string_view help, std::function<double()> read);
+    // Registers counter `name` (or replaces its function) whose value `read` returns at each Render(): a
+    // count kept elsewhere that only grows, e.g. a writer's committed batches. Same contract as
+    // SetGaugeFunction.
+    void SetCounterFunction(std::string_view name, std::string_view help, std::function<std::uint64_t()> read);
 
     // Every metric in the Prometheus text exposition format 0.0.4, with HELP and TYPE lines: the HTTP
     // metrics first, then the others by name; series sorted by their labels.

@@ -103,6 +103,9 @@ TEST(MetricsTest, GaugesAndCountersRegisteredByName) {
     int depth = 3;
     metrics.SetGaugeFunction("reftrack_worker_queue", "Tasks waiting for a worker.", [&] { return depth; });
     depth = 4;
+    std::uint64_t batches = 5;
+    metrics.SetCounterFunction("reftrack_batches_total", "Batches committed.", [&] { return batches; });
+    batches = 6;
 
     const std::string text = metrics.Render();
     const Exposition e = Parse(text);
@@ -112,6 +115,10 @@ TEST(MetricsTest, GaugesAndCountersRegisteredByName) {
     EXPECT_EQ(e.samples.at("reftrack_clicks_total"), "3");
     EXPECT_EQ(e.types.at("reftrack_clicks_total"), "counter");
     EXPECT_EQ(e.samples.at("reftrack_worker_queue"), "4");
+    EXPECT_EQ(e.types.at("reftrack_worker_queue"), "gauge");
+    EXPECT_EQ(e.samples.at("reftrack_batches_total"), "6");
+    EXPECT_EQ(e.types.at("reftrack_batches_total"), "counter");
+    EXPECT_EQ(e.helps.at("reftrack_batches_total"), "Batches committed.");
     EXPECT_LT(text.find("# TYPE reftrack_click_queue_depth"), text.find("# TYPE reftrack_clicks_total"));
 }
 

@@ -167,6 +167,15 @@ int RunServe(const ConfigSources& sources, bool demo) {
     http::UsersContext users{s.users(), s.sessions(), s.auth(), config->public_url, s.secure_cookies()};
     http::AddUserRoutes(router, users);
     http::AddOpsRoutes(router, {[&readiness] { return readiness.ready(); }, [&metrics] { return metrics.Render(); }});
+    const app::GroupCommit& conversion_writes = s.conversions().writes();
+    metrics.SetCounterFunction("reftrack_conversion_batches_total",
+                               "Conversion group commits committed (one transaction each).",
+                               [&conversion_writes] { return conversion_writes.batches_committed(); });
+    metrics.SetCounterFunction("reftrack_conversions_written_total",
+                               "Conversion requests committed by group commits (new conversions and replays).",
+                               [&conversion_writes] { return conversion_writes.requests_committed(); });
+    metrics.SetGaugeFunction("reftrack_conversion_queue_depth", "Conversion requests waiting for a group commit.",
+                             [&conversion_writes] { return static_cast<double>(conversion_writes.queue_depth()); });
     Tracking tracking(**services, metrics, *config);
     tracking.AddRoutes(router);
     http::AddWebRoutes(router);
