@@ -98,6 +98,7 @@ std::string CreditsText(const core::Attribution& a) {
 // What the evidence of a sale resolves to.
 struct SaleContext {
     core::AttributionEvidence evidence;
+    std::vector<core::Click> visitor_clicks;  // as read for the evidence: the rollup finds credited clicks' links here
     std::optional<core::Customer> customer;
     std::optional<core::ReferralId> referral_id;
 };
@@ -137,6 +138,7 @@ core::Result<void> ClickEvidence(ports::StoreTx& tx, const core::Program& progra
     for (const auto& c : *clicks) {
         if (!c.bot) ctx.evidence.clicks.push_back({c.partner_id, c.id.str(), c.at});
     }
+    ctx.visitor_clicks = std::move(*clicks);
     return {};
 }
 
@@ -301,7 +303,8 @@ core::Result<ConversionOutcome> RecordSale(const Deps& deps, ports::Vault& vault
         ctx.customer->credited_partner = LeadPartner(c.attribution);
         if (auto ok = tx.UpdateCustomer(*ctx.customer); !ok) return core::Fail(ok.error());
     }
-    if (auto ok = RollUpConversion(tx, c); !ok) return core::Fail(ok.error());
+    if (auto ok = RollUpConversion(tx, c, {.commissions = &out.commissions, .clicks = ctx.visitor_clicks}); !ok)
+        return core::Fail(ok.error());
     return out;
 }
 
@@ -359,7 +362,7 @@ core::Result<ConversionOutcome> RecordRefund(const Deps& deps, ports::StoreTx& t
         if (!com) return core::Fail(com.error());
         out.commissions.push_back(*com);
     }
-    if (auto ok = RollUpConversion(tx, c); !ok) return core::Fail(ok.error());
+    if (auto ok = RollUpConversion(tx, c, {.commissions = &out.commissions}); !ok) return core::Fail(ok.error());
     return out;
 }
 

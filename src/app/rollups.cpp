@@ -55,7 +55,7 @@ core::Result<std::string> LinkOfClick(ports::StoreTx& tx, std::string_view click
     return click->link_id.str();
 }
 
-core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conversion& c) {
+core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conversion& c, const KnownFacts& known) {
     core::ConversionFacts facts;
     std::optional<core::Referral> referral;
     std::string referral_link;
@@ -68,7 +68,11 @@ core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conv
         referral_link = *link;
     }
     for (const auto& credit : c.attribution.credits) {
-        if (!credit.click_id.empty()) {
+        const auto held = std::find_if(known.clicks.begin(), known.clicks.end(),
+                                       [&](const core::Click& k) { return k.id.str() == credit.click_id; });
+        if (!credit.click_id.empty() && held != known.clicks.end()) {
+            facts.credit_links.push_back(held->link_id.str());
+        } else if (!credit.click_id.empty()) {
             auto link = LinkOfClick(tx, credit.click_id);
             if (!link) return core::Fail(link.error());
             facts.credit_links.push_back(*link);
@@ -77,9 +81,13 @@ core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conv
         }
     }
     facts.source = core::ConversionSource(c, referral ? std::optional(referral->source) : std::nullopt);
-    auto commissions = tx.ListCommissionsOfConversion(c.id);
-    if (!commissions) return core::Fail(commissions.error());
-    facts.commissions = std::move(*commissions);
+    if (known.commissions != nullptr) {
+        facts.commissions = *known.commissions;
+    } else {
+        auto commissions = tx.ListCommissionsOfConversion(c.id);
+        if (!commissions) return core::Fail(commissions.error());
+        facts.commissions = std::move(*commissions);
+    }
     if (c.type == core::ConversionType::kSale && referral && c.journey_started_at) {
         facts.first_sale_of = referral;
         facts.first_sale_link = referral_link;
@@ -281,11 +289,11 @@ core::Result<void> RollUpReferralChange(ports::StoreTx& tx, const core::Referral
     return tx.AddFunnelRollups(deltas, *version);
 }
 
-core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion) {
+core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion, const KnownFacts& known) {
     if (conversion.attribution.credits.empty()) return {};  // unattributed: no partner's cell
     auto version = VersionOf(tx, conversion.program_id);
     if (!version) return core::Fail(version.error());
-    auto facts = FactsOf(tx, conversion);
+    auto facts = FactsOf(tx, conversion, known);
     if (!facts) return core::Fail(facts.error());
     const auto deltas = core::ContributionOfConversion(conversion, *facts);
     return tx.AddRollups(deltas, *version);

@@ -29,10 +29,20 @@ namespace rt::app {
 // The link a click went through: "" when the id is empty, malformed or unknown.
 core::Result<std::string> LinkOfClick(ports::StoreTx& tx, std::string_view click_id);
 
+// Rows the writer of a conversion already holds from the same transaction, so that FactsOf need not read
+// them again (on PostgreSQL each read is a round trip): the conversion's commissions as inserted (all of
+// them), and clicks among which a credit's click may be found (the visitor's history attribution read).
+// A credit whose click is not among them is looked up as usual.
+struct KnownFacts {
+    const std::vector<core::Commission>* commissions = nullptr;
+    std::span<const core::Click> clicks;
+};
+
 // The facts a conversion's contribution needs, read from the rows as they stand in `tx` (the
-// conversion's commissions must already be inserted). A sale with both referral_id and
-// journey_started_at is its referral's first sale.
-core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conversion& conversion);
+// conversion's commissions must already be inserted), except what `known` holds. A sale with both
+// referral_id and journey_started_at is its referral's first sale.
+core::Result<core::ConversionFacts> FactsOf(ports::StoreTx& tx, const core::Conversion& conversion,
+                                            const KnownFacts& known = {});
 
 // `versions`: each program's event seq in this transaction (AppendClickBatchEvents' answer), so that
 // finding it costs no query; every program of `clicks` must be in it.
@@ -113,6 +123,7 @@ class PendingRollup {
 core::Result<void> RollUpNewReferral(ports::StoreTx& tx, const core::Referral& referral);
 // A change of stage history: the funnel cells move from `before` to `after`.
 core::Result<void> RollUpReferralChange(ports::StoreTx& tx, const core::Referral& before, const core::Referral& after);
-core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion);
+core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion,
+                                    const KnownFacts& known = {});
 
 }  // namespace rt::app
