@@ -17,11 +17,11 @@ constexpr std::string_view kQueueGaugeHelp = "Clicks waiting for the group-commi
 
 // How often the click writer rolls pending click deltas up (each step's size is PendingRollup's default):
 // measured in docs/benchmarks.md ("Click rollups out of the redirect's transaction", "The roll-up chore every
-// 3 s"). An epoch's cost follows the cells it touches, and at 10,000 links one second of clicks already touches
-// most of them, so a longer interval sums more clicks into each cell write; reports stay exact either way (they
-// roll up what is pending first). A turn of the chore takes
-// steps until one ends past its budget, so that quick steps (reads) do not each wait for a batch: with many
-// programs clicked at once, one step per batch would fall behind.
+// 3 s"). An epoch's cost follows the cells it touches, and at 10,000 links one second of clicks already
+// touches most of them, so a longer interval sums more clicks into each cell write; reports stay exact either
+// way (they roll up what is pending first). A turn of the chore takes steps until one ends past its budget,
+// so that quick steps (reads) do not each wait for a batch: with many programs clicked at once, one step per
+// batch would fall behind.
 constexpr std::chrono::milliseconds kRollUpEvery{3000};
 constexpr std::chrono::microseconds kRollUpBudget{1000};
 

@@ -12,7 +12,7 @@ namespace {
 // Statement journals (the pages a SAVEPOINT may have to restore) are kept in memory, never in a file.
 // Group commit runs every conversion of a batch in its own savepoint, and each one first-touches ~20
 // existing pages: with SQLite's default (spill to a temporary file past 64 KiB) every batch opened a file
-// and wrote ~40 pages per conversion into it, as many as the WAL itself got (docs/benchmarks.md, "Ingest:
+// and wrote ~40 pages per conversion into it, twice what the WAL got (docs/benchmarks.md, "Ingest:
 // the savepoints' journal in memory"). A positive threshold would also become the journal's chunk size
 // (one allocation of that many bytes), so it is -1: in memory, in 1 KiB chunks. The journal is bounded by
 // the pages a transaction's savepoints touch: a batch of 128 conversions is ~10 MiB.
@@ -20,7 +20,7 @@ constexpr int kStatementJournalSpillBytes = -1;
 
 // The writer checkpoints the WAL into the database once it holds this many pages (16 MiB) instead of SQLite's
 // 1000. A checkpoint copies each page once however often the WAL holds it, and every group commit rewrites the
-// last pages of the append-only tables: checkpointing 4x less often cut ingest's CPU per conversion by ~8 %.
+// last pages of the append-only tables: checkpointing 4x less often cut ingest's CPU per conversion by 5–10 %.
 // 30000 was worse (a longer stall per checkpoint); docs/benchmarks.md, "Ingest: checkpoints every 4000 pages".
 constexpr const char* kWalAutocheckpoint = "PRAGMA wal_autocheckpoint = 4000";
 
