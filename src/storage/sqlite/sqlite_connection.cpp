@@ -18,12 +18,6 @@ namespace {
 // the pages a transaction's savepoints touch: a batch of 128 conversions is ~10 MiB.
 constexpr int kStatementJournalSpillBytes = -1;
 
-// The writer checkpoints the WAL into the database once it holds this many pages (16 MiB) instead of SQLite's
-// 1000. A checkpoint copies each page once however often the WAL holds it, and every group commit rewrites the
-// last pages of the append-only tables: checkpointing 4x less often cut ingest's CPU per conversion by 5–10 %.
-// 30000 was worse (a longer stall per checkpoint); docs/benchmarks.md, "Ingest: checkpoints every 4000 pages".
-constexpr const char* kWalAutocheckpoint = "PRAGMA wal_autocheckpoint = 4000";
-
 // sqlite3_config is only allowed before SQLite initializes, i.e. before the process's first open.
 void ConfigureLibraryOnce() {
     static std::once_flag once;
@@ -57,7 +51,9 @@ Result<void> Configure(sqlite3* db, const std::string& path, ConnectionRole role
             return core::Fail(CannotOpen(path, sqlite3_errstr(rc)));
         }
         if (mode != "wal") return core::Fail(CannotOpen(path, "the file system does not support WAL mode"));
-        if (int rc = ExecPragma(db, kWalAutocheckpoint); rc != SQLITE_OK) {
+        const std::string autocheckpoint =
+            "PRAGMA wal_autocheckpoint = " + std::to_string(Connection::kCheckpointPages);
+        if (int rc = ExecPragma(db, autocheckpoint.c_str()); rc != SQLITE_OK) {
             return core::Fail(CannotOpen(path, sqlite3_errstr(rc)));
         }
     }

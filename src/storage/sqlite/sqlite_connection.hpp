@@ -57,6 +57,12 @@ enum class ConnectionRole {
 class Connection final : public sql::Connection {
   public:
     static constexpr int kBusyTimeoutMs = 5000;
+    // WAL frames (pages) past which the WAL is checkpointed: by the Checkpointer's thread when the store
+    // has one, else by the writer's automatic checkpoint. 4000 (~16 MiB) rather than SQLite's 1000: a
+    // checkpoint copies each page once however often the WAL holds it, and every group commit rewrites the
+    // last pages of the append-only tables (5–10 % of ingest's CPU against 1000; 30000 was worse);
+    // docs/benchmarks.md, "Ingest: checkpoints every 4000 pages".
+    static constexpr int kCheckpointPages = 4000;
 
     // Opens the file at `path`, creating it when missing, and applies the settings every connection
     // needs: busy_timeout, synchronous=FULL (a commit survives power loss), foreign_keys=ON; the writer
@@ -75,6 +81,8 @@ class Connection final : public sql::Connection {
     // Rows changed by the most recent INSERT, UPDATE or DELETE.
     int Changes() const override { return sqlite3_changes(db_.get()); }
     bool InTransaction() const override { return sqlite3_get_autocommit(db_.get()) == 0; }
+    // The SQLite handle, for the calls this class does not wrap (the checkpointer's hook and checkpoints).
+    sqlite3* handle() const { return db_.get(); }
     // One writer at a time already: nothing to lock.
     Result<void> LockProgram(std::string_view) override { return {}; }
     Result<void> Announce(std::string_view, std::string_view) override { return {}; }

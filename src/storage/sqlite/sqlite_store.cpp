@@ -44,7 +44,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
         if (!reader) return core::Fail(reader.error());
         readers.push_back(std::move(*reader));
     }
-    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*writer), std::move(readers)));
+    auto store = std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*writer), std::move(readers)));
+    if (!bulk_load) {
+        auto checkpointer = Checkpointer::Start(absolute.string(), *store->writer_, Connection::kCheckpointPages);
+        if (!checkpointer) return core::Fail(checkpointer.error());
+        store->checkpointer_ = std::move(*checkpointer);
+    }
+    return store;
 }
 
 Result<void> SqliteStore::Transact(ports::TxMode mode, const std::function<Result<void>(ports::StoreTx&)>& body) {

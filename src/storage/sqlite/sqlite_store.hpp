@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "ports/store.hpp"
+#include "storage/sqlite/checkpointer.hpp"
 #include "storage/sqlite/reader_pool.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 
@@ -38,6 +39,9 @@ class SqliteStore final : public ports::Store {
     std::mutex writer_mu_;
     std::unique_ptr<Connection> writer_;  // guarded by writer_mu_
     ReaderPool readers_;
+    // Checkpoints the WAL beside the writer (none when bulk loading, where the writer's automatic
+    // checkpoint runs). Declared last: it stops before the writer closes.
+    std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace rt::storage::sqlite

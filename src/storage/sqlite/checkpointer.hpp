@@ -1,0 +1,58 @@
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "storage/sqlite/sqlite_connection.hpp"
+
+namespace rt::storage::sqlite {
+
+// Checkpoints most of a database's WAL on a thread of its own, so that commits wait for a small part of
+// each checkpoint only. SQLite's automatic checkpoint runs inside the commit that takes the WAL past its
+// threshold, with the writer's lock held: every write queued behind it (the clicks of a redirect, the
+// conversions of a group commit) waits for all the pages to be copied and the database file to be synced.
+//
+// Here, once the WAL holds `pages` frames, the writer's commit wakes this thread, which runs a PASSIVE
+// checkpoint on a connection of its own while the writer goes on committing (SQLite allows one checkpoint
+// beside one writer in WAL mode). That checkpoint cannot copy the frames committed while it runs, and SQLite
+// starts the WAL over only once every frame is copied; so, once the WAL holds a quarter more (`pages` * 5 /
+// 4 frames), the writer's commits checkpoint what is left themselves, as SQLite's automatic checkpoint
+// would, until one succeeds. The WAL then starts over at the next write. (A thread alone, tried first,
+// chased the writer: checkpoints ran back to back and cost ingest ~17 % of its CPU; docs/benchmarks.md.)
+// Errors are logged, never fatal: the WAL only grows until a checkpoint succeeds.
+class Checkpointer {
+  public:
+    // Takes over the checkpoints of the database `writer` is connected to (at `path`): replaces the
+    // writer's automatic checkpoint by the wake-up and the last quarter. The writer must outlive this
+    // object and be idle while it is created and destroyed.
+    static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, Connection& writer, int pages);
+    // Stops the thread after the checkpoint under way, if any, and gives the writer no hook: SQLite still
+    // checkpoints when the last connection closes.
+    ~Checkpointer();
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    // Checkpoints this thread completed (for tests).
+    int checkpoints() const;
+
+  private:
+    Checkpointer(std::unique_ptr<Connection> own, Connection& writer, int pages);
+    static int OnCommit(void* self, sqlite3* db, const char* schema, int frames);
+    void Loop();
+
+    std::unique_ptr<Connection> own_;
+    Connection& writer_;
+    const int pages_;
+    bool woken_ = false;  // the thread was woken for the WAL as it stands; the writer's thread only
+    mutable std::mutex mu_;
+    std::condition_variable wake_;
+    bool due_ = false;       // guarded by mu_
+    bool stopping_ = false;  // guarded by mu_
+    int checkpoints_ = 0;    // guarded by mu_
+    std::thread thread_;
+};
+
+}  // namespace rt::storage::sqlite

@@ -1,0 +1,99 @@
+// The checkpointer: the WAL is copied into the database file by its thread, not by the writer's commits.
+
+#include "storage/sqlite/checkpointer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "support/temp_dir.hpp"
+
+namespace rt::storage::sqlite {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CheckpointerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto writer = Connection::Open(db_path(), ConnectionRole::kWriter);
+        ASSERT_TRUE(writer) << writer.error().message();
+        writer_ = std::move(*writer);
+        ASSERT_TRUE(writer_->ExecScript("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
+    }
+
+    std::string db_path() const { return (dir_.path() / "checkpoint.db").string(); }
+    std::uintmax_t db_bytes() const { return std::filesystem::file_size(dir_.path() / "checkpoint.db"); }
+
+    // `commits` transactions of one ~3 KiB row each: at least one WAL frame (4 KiB page) each.
+    void Commit(int commits) {
+        for (int i = 0; i < commits; ++i) {
+            ASSERT_TRUE(writer_->ExecScript("INSERT INTO t (body) VALUES (printf('%.3000c', 'x'))"));
+        }
+    }
+
+    // Waits up to 10 s for the checkpointer to have completed `n` checkpoints.
+    static bool AwaitCheckpoints(const Checkpointer& c, int n) {
+        const auto until = std::chrono::steady_clock::now() + 10s;
+        while (c.checkpoints() < n && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+        return c.checkpoints() >= n;
+    }
+
+    testing::TempDir dir_;
+    std::unique_ptr<Connection> writer_;
+};
+
+TEST_F(CheckpointerTest, ItsThreadCopiesTheWalIntoTheDatabaseOnceTheWalHoldsEnoughPages) {
+    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 20);
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message();
+    Commit(5);  // fewer frames than 20: nothing to do yet
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ((*checkpointer)->checkpoints(), 0);
+    const auto before = db_bytes();
+
+    Commit(30);
+    ASSERT_TRUE(AwaitCheckpoints(**checkpointer, 1));
+    // WAL mode writes new pages only to the WAL: the database file grows when a checkpoint copies them.
+    EXPECT_GT(db_bytes(), before + 20 * 3000);
+}
+
+TEST_F(CheckpointerTest, TheWritersOwnAutomaticCheckpointIsOff) {
+    ASSERT_TRUE(writer_->ExecScript("PRAGMA wal_autocheckpoint = 10"));  // the writer's own, at a low threshold
+    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 1'000'000);
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message();
+    const auto before = db_bytes();
+    Commit(40);  // past 10 frames, far below the checkpointer's threshold: no one checkpoints
+    EXPECT_EQ(db_bytes(), before);
+    EXPECT_EQ((*checkpointer)->checkpoints(), 0);
+}
+
+TEST_F(CheckpointerTest, CommitsGoOnAfterItStops) {
+    {
+        auto checkpointer = Checkpointer::Start(db_path(), *writer_, 5);
+        ASSERT_TRUE(checkpointer) << checkpointer.error().message();
+        Commit(10);
+        ASSERT_TRUE(AwaitCheckpoints(**checkpointer, 1));
+    }
+    Commit(10);  // no hook left pointing at the stopped checkpointer
+    auto rows = writer_->Prepare("SELECT count(*) FROM t");
+    ASSERT_TRUE(rows);
+    ASSERT_TRUE(rows->Step().value());
+    EXPECT_EQ(rows->Int(0), 20);
+}
+
+TEST_F(CheckpointerTest, TheWalStartsOverInsteadOfGrowingUnderSteadyCommits) {
+    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 20);
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message();
+    Commit(1000);  // ~50 times the threshold, back to back
+    // The thread copies most of each round; the commits past 25 frames copy the rest, so the WAL is fully
+    // copied and starts over: its file stays near 25 frames of 4 KiB instead of holding all 1000 commits.
+    const auto wal = std::filesystem::file_size(dir_.path() / "checkpoint.db-wal");
+    EXPECT_LT(wal, 100u * 4096) << "the WAL grew to " << wal << " bytes";
+    EXPECT_GE((*checkpointer)->checkpoints(), 1);
+}
+
+}  // namespace
+}  // namespace rt::storage::sqlite
