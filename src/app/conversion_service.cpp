@@ -1,6 +1,7 @@
 #include "app/conversion_service.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "app/event_log.hpp"
 #include "app/funnel_filter.hpp"
@@ -418,6 +419,31 @@ core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, 
     });
     if (!done) return core::Fail(std::move(done.error()));
     return std::move(*out);
+}
+
+void ConversionService::RecordAsync(const Principal& who, ConversionInput input, RecordDone done) {
+    auto parsed = Check(who, input, deps_.clock.Now());
+    if (!parsed) return done(core::Fail(std::move(parsed.error())));
+    // Shared by the body, which fills `out` in the batch's transaction, and the callback after the commit.
+    struct State {
+        Parsed parsed;
+        ConversionInput input;
+        std::optional<ConversionOutcome> out;
+        RecordDone done;
+    };
+    auto state = std::make_shared<State>(State{std::move(*parsed), std::move(input), std::nullopt, std::move(done)});
+    auto queued = writes_.Submit(
+        [this, state](ports::StoreTx& tx) -> core::Result<void> {
+            auto recorded = RecordChecked(deps_, vault_, tx, state->parsed, state->input);
+            if (!recorded) return core::Fail(std::move(recorded.error()));
+            state->out.emplace(std::move(*recorded));
+            return {};
+        },
+        [state](core::Result<void> written) {
+            if (!written) return state->done(core::Fail(std::move(written.error())));
+            state->done(std::move(*state->out));
+        });
+    if (!queued) state->done(core::Fail(std::move(queued.error())));
 }
 
 namespace {

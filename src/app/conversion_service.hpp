@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,8 +42,8 @@ struct ConversionOutcome {
 // click's visitor history, a coupon, the customer's referral — in that order. Commissions follow the
 // program's plan per credited partner; a refund reverses its share of the sale's commissions.
 // Admin keys and ingest keys of the program record; partner keys read the conversions credited to
-// them. Blocking; thread-safe. Concurrent Record calls share write transactions (GroupCommit): each
-// is answered only after the commit that holds it.
+// them. Blocking (but RecordAsync); thread-safe. Concurrent Record and RecordAsync calls share write
+// transactions (GroupCommit): each is answered only after the commit that holds it.
 class ConversionService {
   public:
     ConversionService(Deps deps, ports::Vault& vault, GroupCommitOptions writes = {})
@@ -51,6 +52,12 @@ class ConversionService {
     // A repeat of an earlier request (same external_id, same body) answers the first outcome;
     // the same external_id with another body is kConflict.
     core::Result<ConversionOutcome> Record(const Principal& who, const ConversionInput& input);
+    // Record without blocking, for a caller that must not wait (an HTTP route on its I/O thread): `done` gets
+    // what Record would have returned. It is called once: on the calling thread, before RecordAsync returns,
+    // when the request is refused without a write (invalid, or too many writes waiting); else on the thread
+    // that wrote its batch, after the commit. It must be quick and must not throw.
+    using RecordDone = std::function<void(core::Result<ConversionOutcome>)>;
+    void RecordAsync(const Principal& who, ConversionInput input, RecordDone done);
     core::Result<ConversionOutcome> Get(const Principal& who, std::string_view id);
     // Each with its commissions, as Get shows them; read in one transaction.
     core::Result<core::Page<ConversionOutcome>> List(const Principal& who, const std::optional<std::string>& program_id,

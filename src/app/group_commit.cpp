@@ -5,34 +5,88 @@
 
 namespace rt::app {
 
-core::Result<void> GroupCommit::Run(const Body& body) {
-    Pending pending{&body, {}};
-    std::unique_lock lock(mu_);
-    if (queue_.size() >= options_.max_queue) {
-        return core::Fail(core::Error::Unavailable("too many writes are waiting for the database"));
+namespace {
+
+core::Error QueueFull() { return core::Error::Unavailable("too many writes are waiting for the database"); }
+
+}  // namespace
+
+GroupCommit::~GroupCommit() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
     }
+    thread_wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+core::Result<void> GroupCommit::Run(const Body& body) {
+    std::condition_variable wake;
+    Pending pending{.body = &body, .wake = &wake};
+    std::unique_lock lock(mu_);
+    if (queue_.size() >= options_.max_queue) return core::Fail(QueueFull());
     queue_.push_back(&pending);
-    std::vector<Pending*> batch;
     while (!pending.done) {
         if (writing_) {
-            pending.wake.wait(lock);  // for our answer, or to write the next batch
+            wake.wait(lock);  // for our answer, or to write the next batch
             continue;
         }
-        writing_ = true;
-        const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
-        batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
-        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
-        lock.unlock();
-        WriteBatch(batch);
-        lock.lock();
-        for (auto* p : batch) {
-            p->done = true;
-            if (p != &pending) p->wake.notify_one();
-        }
-        writing_ = false;
-        if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next batch's writer
+        WriteNext(lock);
     }
     return std::move(pending.result);
+}
+
+core::Result<void> GroupCommit::Submit(Body body, Done done) {
+    auto pending = std::make_unique<Pending>();
+    pending->owned = std::move(body);
+    pending->body = &pending->owned;
+    pending->on_done = std::move(done);
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= options_.max_queue) return core::Fail(QueueFull());
+    if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+    queue_.push_back(pending.release());
+    if (!writing_) thread_wake_.notify_one();
+    return {};
+}
+
+void GroupCommit::Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+        thread_wake_.wait(lock, [&] { return !writing_ && (!queue_.empty() || stopping_); });
+        if (queue_.empty()) return;  // stopping, and everything queued is written
+        WriteNext(lock);
+    }
+}
+
+void GroupCommit::WriteNext(std::unique_lock<std::mutex>& lock) {
+    writing_ = true;
+    const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+    std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+    lock.unlock();
+    WriteBatch(batch);
+    for (auto*& p : batch) {
+        if (p->wake != nullptr) continue;
+        p->on_done(std::move(p->result));
+        delete p;
+        p = nullptr;
+    }
+    lock.lock();
+    for (auto* p : batch) {
+        if (p == nullptr) continue;
+        p->done = true;  // its caller reads the result once it holds mu_ again
+        p->wake->notify_one();
+    }
+    writing_ = false;
+    if (!queue_.empty()) {
+        // The next batch's writer: the caller first in line, or the thread for a submitted request.
+        if (auto* wake = queue_.front()->wake) {
+            wake->notify_one();
+        } else {
+            thread_wake_.notify_one();
+        }
+    }
+    if (stopping_) thread_wake_.notify_one();
 }
 
 std::size_t GroupCommit::queue_depth() const {

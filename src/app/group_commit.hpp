@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -24,26 +26,34 @@ struct GroupCommitOptions {
     std::size_t max_queue = 4096;
 };
 
-// GROUP COMMIT for synchronous writes (conversions): many concurrent Run calls share ONE write transaction
-// and ONE commit (one fsync). Each batch of up to max_batch queued requests runs every request's body inside
-// its own savepoint of one transaction (StoreTx::Savepoint), so a body that fails rolls back alone while the
-// others stay, commits once, and then completes every waiting caller with its own outcome. Nothing is
-// acknowledged before the commit: a body's success is reported only once the commit is durable; if the
-// commit (or the transaction's start) fails, every body that had succeeded gets that error instead.
-// Bodies of one batch run in queue order, each seeing the writes of those before it (so a repeat of a
-// request in the same batch finds the first one's rows).
-// WHO WRITES: the calling threads themselves, no thread of its own. A caller that finds no batch being
-// written becomes the writer: it takes the queue (its own request first in line when alone, so a lone
-// caller pays nothing but a savepoint) and writes it; callers arriving meanwhile queue and wait; when the
-// batch is done the writer wakes the next queued caller to write the next batch. Batches form by
-// themselves from whatever queued during the previous one; nothing waits on a timer.
-// Thread safety: Run may be called from any thread; a body must not call Run. The object must outlive
-// every Run call.
+// GROUP COMMIT for conversions: many concurrent requests share ONE write transaction and ONE commit (one
+// fsync). Each batch of up to max_batch queued requests runs every request's body inside its own savepoint
+// of one transaction (StoreTx::Savepoint), so a body that fails rolls back alone while the others stay,
+// commits once, and then gives every request its own outcome. Nothing is acknowledged before the commit: a
+// body's success is reported only once the commit is durable; if the commit (or the transaction's start)
+// fails, every body that had succeeded gets that error instead. Bodies of one batch run in queue order, each
+// seeing the writes of those before it (so a repeat of a request in the same batch finds the first one's
+// rows).
+// Two ways in, one queue:
+// - Run blocks its caller until the outcome is known. A caller that finds no batch being written becomes
+//   the writer: it takes the queue (its own request first in line when alone, so a lone caller pays nothing
+//   but a savepoint) and writes it; callers arriving meanwhile queue and wait; when the batch is done the
+//   writer wakes the next in line to write the next batch.
+// - Submit does not wait (an HTTP route on its I/O thread): its request is queued with a completion
+//   callback, and a writer thread of this object's own, started by the first Submit, writes the batches
+//   whose first request was submitted so. Whoever writes a batch calls its callbacks after the commit.
+// Batches form by themselves from whatever queued during the previous one; nothing waits on a timer.
+// Thread safety: Run and Submit may be called from any thread; a body must not call either. The object must
+// outlive every Run call; destroying it writes what is still queued first (every callback is called).
 class GroupCommit {
   public:
     using Body = std::function<core::Result<void>(ports::StoreTx&)>;
+    // Called once with a submitted request's outcome, after its batch committed or failed, on the thread
+    // that wrote the batch. Must be quick and must not throw: hand the answer to another thread.
+    using Done = std::function<void(core::Result<void>)>;
 
     explicit GroupCommit(ports::Store& store, GroupCommitOptions options = {}) : store_(store), options_(options) {}
+    ~GroupCommit();
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
 
@@ -52,6 +62,10 @@ class GroupCommit {
     // the batch did not commit, success only when body's writes are durable. kUnavailable when max_queue
     // requests wait already (body never runs).
     core::Result<void> Run(const Body& body);
+
+    // Queues `body` as Run does, without waiting: `done` later gets what Run would have returned.
+    // kUnavailable when max_queue requests wait already: neither body nor done is ever called.
+    core::Result<void> Submit(Body body, Done done);
 
     // Requests waiting for a batch (not counting the one being written).
     std::size_t queue_depth() const;
@@ -62,19 +76,31 @@ class GroupCommit {
     struct Pending {
         const Body* body;
         core::Result<void> result;
-        bool done = false;  // guarded by mu_
-        std::condition_variable wake;
+        // Run: the caller's wake-up, and done once its result is stored (guarded by mu_).
+        std::condition_variable* wake = nullptr;
+        bool done = false;
+        // Submit: the body it owns and its callback.
+        Body owned;
+        Done on_done;
     };
 
+    // Writes the next batch. Called with mu_ held (through `lock`), no batch being written and the queue
+    // not empty; returns with mu_ held and the next writer woken.
+    void WriteNext(std::unique_lock<std::mutex>& lock);
     // Writes `batch` in one transaction and stores each request's result; called without mu_ held.
     void WriteBatch(const std::vector<Pending*>& batch);
+    // The writer thread's loop, for submitted requests.
+    void Loop();
 
     ports::Store& store_;
     const GroupCommitOptions options_;
 
     mutable std::mutex mu_;
-    std::deque<Pending*> queue_;  // guarded by mu_
-    bool writing_ = false;        // guarded by mu_: a caller is writing a batch
+    std::deque<Pending*> queue_;  // guarded by mu_; submitted ones are owned by it (deleted once done)
+    bool writing_ = false;        // guarded by mu_: a batch is being written
+    bool stopping_ = false;       // guarded by mu_: the destructor waits for the writer thread
+    std::condition_variable thread_wake_;
+    std::thread thread_;  // started by the first Submit
     std::atomic<std::uint64_t> batches_committed_{0};
     std::atomic<std::uint64_t> requests_committed_{0};
 };

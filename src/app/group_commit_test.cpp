@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -193,6 +195,131 @@ TEST_F(GroupCommitTest, AFailedCommitFailsEveryRequestThatHadSucceededAndKeepsNo
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code(), core::ErrorCode::kConflict);
     EXPECT_EQ(writes.batches_committed(), 0u);
+}
+
+// A submitted request's outcome, delivered through its callback.
+struct Outcome {
+    std::promise<core::Result<void>> promise;
+    std::future<core::Result<void>> future = promise.get_future();
+    GroupCommit::Done Callback() {
+        return [this](core::Result<void> r) { promise.set_value(std::move(r)); };
+    }
+};
+
+TEST_F(GroupCommitTest, ASubmittedRequestIsAnsweredThroughItsCallbackAfterItsCommit) {
+    GroupCommit writes(store_);
+    const auto program = NewProgram();
+    Outcome outcome;
+    bool existed_at_answer = false;
+    ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(program); },
+                              [&](core::Result<void> r) {
+                                  existed_at_answer = Exists(program);  // committed before the answer
+                                  outcome.promise.set_value(std::move(r));
+                              }));
+    ASSERT_EQ(outcome.future.wait_for(10s), std::future_status::ready);
+    auto done = outcome.future.get();
+    ASSERT_TRUE(done) << done.error().message();
+    EXPECT_TRUE(existed_at_answer);
+    EXPECT_EQ(writes.batches_committed(), 1u);
+}
+
+TEST_F(GroupCommitTest, SubmittedAndWaitingRequestsShareABatchEachWithItsOwnOutcome) {
+    GroupCommit writes(store_);
+    store_.HoldFirstWrite();
+    std::thread holder([&] {
+        const auto p = NewProgram();
+        EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
+    });
+    ASSERT_TRUE(store_.AwaitHeld());
+    const auto submitted = NewProgram();
+    const auto refused = NewProgram();
+    const auto waited = NewProgram();
+    Outcome first, second;
+    ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(submitted); }, first.Callback()));
+    ASSERT_TRUE(writes.Submit(
+        [&](ports::StoreTx& tx) -> core::Result<void> {
+            if (auto ok = tx.InsertProgram(refused); !ok) return ok;
+            return core::Fail(core::Error::Invalid("amount", "refused after its write"));
+        },
+        second.Callback()));
+    core::Result<void> run_result;
+    std::thread runner([&] { run_result = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(waited); }); });
+    ASSERT_TRUE(AwaitQueued(writes, 3));
+    store_.Release();
+    holder.join();
+    runner.join();
+    ASSERT_EQ(first.future.wait_for(10s), std::future_status::ready);
+    ASSERT_EQ(second.future.wait_for(10s), std::future_status::ready);
+
+    EXPECT_EQ(store_.write_transactions(), 2);  // the held one, then the three together
+    EXPECT_TRUE(first.future.get());
+    auto second_result = second.future.get();
+    ASSERT_FALSE(second_result);
+    EXPECT_EQ(second_result.error().code(), core::ErrorCode::kInvalid);
+    EXPECT_TRUE(run_result);
+    EXPECT_TRUE(Exists(submitted));
+    EXPECT_FALSE(Exists(refused));
+    EXPECT_TRUE(Exists(waited));
+}
+
+TEST_F(GroupCommitTest, AFailedCommitFailsASubmittedRequest) {
+    GroupCommit writes(store_);
+    store_.FailWrites();
+    const auto program = NewProgram();
+    Outcome outcome;
+    ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(program); }, outcome.Callback()));
+    ASSERT_EQ(outcome.future.wait_for(10s), std::future_status::ready);
+    auto done = outcome.future.get();
+    ASSERT_FALSE(done);
+    EXPECT_EQ(done.error().code(), core::ErrorCode::kUnavailable);
+    EXPECT_FALSE(Exists(program));
+}
+
+TEST_F(GroupCommitTest, AFullQueueRefusesASubmissionAndNeverCallsIt) {
+    GroupCommit writes(store_, {.max_queue = 1});
+    store_.HoldFirstWrite();
+    std::thread holder([&] {
+        const auto p = NewProgram();
+        EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
+    });
+    ASSERT_TRUE(store_.AwaitHeld());
+    const auto queued = NewProgram();
+    Outcome outcome;
+    ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(queued); }, outcome.Callback()));
+    std::atomic<int> calls{0};
+    auto refused = writes.Submit(
+        [&](ports::StoreTx&) -> core::Result<void> {
+            ++calls;
+            return {};
+        },
+        [&](core::Result<void>) { ++calls; });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
+    store_.Release();
+    holder.join();
+    ASSERT_EQ(outcome.future.wait_for(10s), std::future_status::ready);
+    EXPECT_TRUE(outcome.future.get());
+    EXPECT_EQ(calls.load(), 0);
+}
+
+TEST_F(GroupCommitTest, DestroyingItWritesAndAnswersEverySubmittedRequestFirst) {
+    auto writes = std::make_unique<GroupCommit>(store_, GroupCommitOptions{.max_batch = 2});
+    store_.HoldFirstWrite();
+    constexpr int kRequests = 7;
+    std::vector<core::Program> programs;
+    for (int i = 0; i < kRequests; ++i) programs.push_back(NewProgram());
+    std::atomic<int> answered{0};
+    for (int i = 0; i < kRequests; ++i) {
+        ASSERT_TRUE(writes->Submit([&, i](ports::StoreTx& tx) { return tx.InsertProgram(programs[i]); },
+                                   [&](core::Result<void> r) { answered += r ? 1 : 0; }));
+        if (i == 0) {
+            ASSERT_TRUE(store_.AwaitHeld());
+        }
+    }
+    store_.Release();
+    writes.reset();  // with three batches of two still queued
+    EXPECT_EQ(answered.load(), kRequests);
+    for (const auto& p : programs) EXPECT_TRUE(Exists(p));
 }
 
 }  // namespace

@@ -75,6 +75,16 @@ core::Result<Principal> KeyService::Authenticate(std::string_view token) {
     return result;
 }
 
+std::optional<Principal> KeyService::Cached(std::string_view token) {
+    if (!core::ApiKeyIdOfToken(token)) return std::nullopt;
+    const std::string fingerprint = hasher_.Fingerprint(token);
+    const auto now_ms = deps_.clock.Now().unix_ms;
+    std::lock_guard lock(mu_);
+    const auto it = verified_.find(fingerprint);
+    if (it == verified_.end() || it->second.expires_ms <= now_ms) return std::nullopt;
+    return it->second.principal;
+}
+
 core::Result<Principal> KeyService::Verify(const core::ApiKeyId& id, std::string_view token) {
     auto record = ports::Transact<core::ApiKeyRecord>(deps_.store, ports::TxMode::kRead,
                                                       [&](ports::StoreTx& tx) { return tx.GetApiKey(id); });

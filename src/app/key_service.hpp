@@ -40,12 +40,15 @@ class KeyService {
 
     // kUnauthenticated for a token that is malformed, unknown or wrong (one message for all three).
     core::Result<Principal> Authenticate(std::string_view token);
+    // The principal of a token Authenticate verified within cache_ttl, without blocking (no database read,
+    // no Argon2id, no waiting for a verification under way); nullopt when Authenticate has the answer.
+    std::optional<Principal> Cached(std::string_view token);
 
     // Deletes every key of this name (used to rotate the key `make run` prints); returns how many.
     core::Result<int> DeleteByName(std::string_view name);
 
   private:
-    struct Cached {
+    struct Verified {
         Principal principal;
         std::int64_t expires_ms;
     };
@@ -63,7 +66,7 @@ class KeyService {
     ports::SecretHasher& hasher_;
     std::int64_t cache_ttl_ms_;
     std::mutex mu_;
-    std::unordered_map<std::string, Cached> verified_;                    // by fingerprint
+    std::unordered_map<std::string, Verified> verified_;                  // by fingerprint
     std::unordered_map<std::string, std::shared_ptr<Flight>> in_flight_;  // by fingerprint
     std::uint64_t deletions_ = 0;  // guarded by mu_: a verification that began before a deletion is not cached
 };

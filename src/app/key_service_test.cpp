@@ -111,5 +111,33 @@ TEST_F(KeyServiceTest, ADeletedKeyIsRefusedAtOnce) {
     EXPECT_FALSE(keys.Authenticate(created->token));
 }
 
+TEST_F(KeyServiceTest, CachedAnswersOnlyForATokenVerifiedWithinItsLifetime) {
+    KeyService keys(deps(), hasher_, std::chrono::seconds(60));
+    auto created = keys.Create(core::Scope::Admin(), "admin");
+    ASSERT_TRUE(created);
+    EXPECT_FALSE(keys.Cached(created->token));  // never verified
+    ASSERT_TRUE(keys.Authenticate(created->token));
+    const auto cached = keys.Cached(created->token);
+    ASSERT_TRUE(cached);
+    EXPECT_EQ(cached->key_id, created->record.id);
+    EXPECT_EQ(hasher_.verifications(), 1);  // Cached verified nothing
+    auto wrong = created->token;
+    wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
+    EXPECT_FALSE(keys.Cached(wrong));
+    EXPECT_FALSE(keys.Cached("not a key"));
+    clock_.Advance(61'000);
+    EXPECT_FALSE(keys.Cached(created->token));  // expired: Authenticate verifies it again
+}
+
+TEST_F(KeyServiceTest, ADeletedKeyIsNoLongerCached) {
+    KeyService keys(deps(), hasher_);
+    auto created = keys.Create(core::Scope::Admin(), "rotating");
+    ASSERT_TRUE(created);
+    ASSERT_TRUE(keys.Authenticate(created->token));
+    ASSERT_TRUE(keys.Cached(created->token));
+    ASSERT_TRUE(keys.DeleteByName("rotating"));
+    EXPECT_FALSE(keys.Cached(created->token));
+}
+
 }  // namespace
 }  // namespace rt::app

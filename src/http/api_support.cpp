@@ -54,9 +54,13 @@ core::Result<core::PageRequest> ReadPage(const Request& request) {
 }
 
 Response ErrorResponseLogged(const core::Error& error, const Request& request) {
+    return ErrorResponseLogged(error, request.method, request.path);
+}
+
+Response ErrorResponseLogged(const core::Error& error, Method method, std::string_view path) {
     if (error.code() == core::ErrorCode::kInternal || error.code() == core::ErrorCode::kUnavailable) {
-        spdlog::error("event=request_failed method={} path={} code={} message=\"{}\"", ToString(request.method),
-                      request.path, static_cast<int>(error.code()), error.message());
+        spdlog::error("event=request_failed method={} path={} code={} message=\"{}\"", ToString(method), path,
+                      static_cast<int>(error.code()), error.message());
     }
     return ErrorResponse(error);
 }
@@ -90,14 +94,22 @@ core::Result<void> CheckCsrf(const Request& request, const core::Session& sessio
         "a request authenticated by the session cookie must send the session's csrf_token in X-CSRF-Token"));
 }
 
+std::optional<std::string> BearerToken(std::string_view authorization) {
+    constexpr std::string_view kBearer = "bearer ";
+    if (authorization.size() <= kBearer.size() || core::ToLower(authorization.substr(0, kBearer.size())) != kBearer) {
+        return std::nullopt;
+    }
+    return core::Trim(authorization.substr(kBearer.size()));
+}
+
 BlockingHandler Authed(Authenticator auth, AuthedHandler handler) {
     return [auth = std::move(auth), handler = std::move(handler)](const Request& request, const PathParams& params) {
         if (const auto header = request.HeaderValue("authorization")) {
-            constexpr std::string_view kBearer = "bearer ";
-            if (header->size() <= kBearer.size() || core::ToLower(header->substr(0, kBearer.size())) != kBearer) {
+            const auto token = BearerToken(*header);
+            if (!token) {
                 return ErrorResponse(core::Error::Unauthenticated("send an API key as Authorization: Bearer <key>"));
             }
-            auto principal = auth.keys->Authenticate(core::Trim(header->substr(kBearer.size())));
+            auto principal = auth.keys->Authenticate(*token);
             if (!principal) return ErrorResponseLogged(principal.error(), request);
             return handler(request, params, *principal);
         }

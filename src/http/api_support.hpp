@@ -2,7 +2,9 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <tl/expected.hpp>
 
 #include "app/key_service.hpp"
@@ -49,6 +51,9 @@ std::string SessionCookieName(bool secure);
 // The value of the first cookie named `name` in the request's Cookie headers; nullopt when none.
 std::optional<std::string> FindCookie(const Request& request, std::string_view name);
 
+// The API key of an `Authorization: Bearer <key>` header value, trimmed; nullopt for any other scheme.
+std::optional<std::string> BearerToken(std::string_view authorization);
+
 // Wraps a handler with authentication. An Authorization header wins: it must be a valid bearer API key, else
 // 401 problem (with WWW-Authenticate). Without one, a valid session cookie authenticates as its user
 // (app::CurrentSession::principal); a request so authenticated with a method other than GET and HEAD must
@@ -62,6 +67,8 @@ core::Result<void> CheckCsrf(const Request& request, const core::Session& sessio
 
 // The problem response for an error; internal errors are logged with the route's path first.
 Response ErrorResponseLogged(const core::Error& error, const Request& request);
+// The same for an answer given once the request is gone (by a writer thread), naming its method and path.
+Response ErrorResponseLogged(const core::Error& error, Method method, std::string_view path);
 
 // The answer to a Result: the JSON of its value with `status`, or the problem for its error.
 template <class T, class ToJsonFn>

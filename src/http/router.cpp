@@ -71,14 +71,14 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view que
     return out;
 }
 
-void Router::Add(Method method, std::string pattern, BlockingHandler handler) {
-    Route route{{method, pattern}, {}, std::move(handler), {}};
+void Router::Add(Method method, std::string pattern, BlockingHandler handler, FastPath fast) {
+    Route route{{method, pattern}, {}, std::move(handler), {}, std::move(fast)};
     for (auto s : SplitPath(pattern)) route.segments.emplace_back(s);
     routes_.push_back(std::move(route));
 }
 
 void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler) {
-    Route route{{method, pattern}, {}, {}, std::move(handler)};
+    Route route{{method, pattern}, {}, {}, std::move(handler), {}};
     for (auto s : SplitPath(pattern)) route.segments.emplace_back(s);
     routes_.push_back(std::move(route));
 }
@@ -112,13 +112,14 @@ void Router::Dispatch(Request request, Responder respond) const {
             if (route.info.method == Method::kGet) allow += ", HEAD";
             continue;
         }
-        if (route.async_handler) {
+        if (route.async_handler || route.fast) {
             // The answer may come after the router is gone (a writer draining at shutdown): copy the pattern.
-            route.async_handler(request, params, [pattern = route.info.pattern, respond](Response res) {
+            Responder named = [pattern = route.info.pattern, respond](Response res) {
                 res.route = pattern;
                 respond(std::move(res));
-            });
-            return;
+            };
+            if (route.async_handler) return route.async_handler(request, params, std::move(named));
+            if (route.fast(request, params, named)) return;
         }
         auto task = [&route, params = std::move(params), request = std::move(request), respond]() mutable {
             Response res = route.handler(request, params);

@@ -125,6 +125,44 @@ TEST(RouterAsync, RunsOnTheCallingThreadAndAnswersFromAnyThread) {
     EXPECT_EQ(Call(router, Method::kPost, "/r/x").status, 405);
 }
 
+// A blocking route's fast path runs first, on the dispatching thread; what it declines goes to the pool.
+TEST(RouterFastPath, TakesWhatItCanAnswerAndLeavesTheRestToTheBlockingHandler) {
+    WorkerPool pool(1, 4);
+    Router router(pool);
+    std::thread::id fast_ran_on;
+    std::thread::id blocking_ran_on;
+    router.Add(
+        Method::kPost, "/api/v1/things/{id}",
+        [&](const Request&, const PathParams& p) {
+            blocking_ran_on = std::this_thread::get_id();
+            Response r;
+            r.body = "pool " + p.Get("id");
+            return r;
+        },
+        [&](const Request&, const PathParams& p, const Responder& respond) {
+            fast_ran_on = std::this_thread::get_id();
+            if (p.Get("id") != "quick") return false;
+            Response r;
+            r.status = 201;
+            r.body = "fast";
+            respond(std::move(r));
+            return true;
+        });
+    const auto quick = Call(router, Method::kPost, "/api/v1/things/quick");
+    EXPECT_EQ(quick.status, 201);
+    EXPECT_EQ(quick.body, "fast");
+    EXPECT_EQ(quick.route, "/api/v1/things/{id}");
+    EXPECT_EQ(fast_ran_on, std::this_thread::get_id());
+    EXPECT_EQ(blocking_ran_on, std::thread::id());  // never ran
+
+    const auto slow = Call(router, Method::kPost, "/api/v1/things/slow");
+    EXPECT_EQ(slow.status, 200);
+    EXPECT_EQ(slow.body, "pool slow");
+    EXPECT_EQ(slow.route, "/api/v1/things/{id}");
+    EXPECT_NE(blocking_ran_on, std::thread::id());
+    EXPECT_NE(blocking_ran_on, std::this_thread::get_id());
+}
+
 TEST(ParseQuery, DecodesPairsInOrder) {
     auto q = ParseQuery("limit=10&starting_after=prt_1&name=a+b%21&empty=&=skip&bad=%zz");
     ASSERT_EQ(q.size(), 4u);
