@@ -421,9 +421,9 @@ core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, 
     return std::move(*out);
 }
 
-void ConversionService::RecordAsync(const Principal& who, ConversionInput input, RecordDone done) {
+core::Result<void> ConversionService::RecordAsync(const Principal& who, ConversionInput input, RecordDone done) {
     auto parsed = Check(who, input, deps_.clock.Now());
-    if (!parsed) return done(core::Fail(std::move(parsed.error())));
+    if (!parsed) return core::Fail(std::move(parsed.error()));
     // Shared by the body, which fills `out` in the batch's transaction, and the callback after the commit.
     struct State {
         Parsed parsed;
@@ -432,7 +432,7 @@ void ConversionService::RecordAsync(const Principal& who, ConversionInput input,
         RecordDone done;
     };
     auto state = std::make_shared<State>(State{std::move(*parsed), std::move(input), std::nullopt, std::move(done)});
-    auto queued = writes_.Submit(
+    return writes_.Submit(
         [this, state](ports::StoreTx& tx) -> core::Result<void> {
             auto recorded = RecordChecked(deps_, vault_, tx, state->parsed, state->input);
             if (!recorded) return core::Fail(std::move(recorded.error()));
@@ -443,7 +443,6 @@ void ConversionService::RecordAsync(const Principal& who, ConversionInput input,
             if (!written) return state->done(core::Fail(std::move(written.error())));
             state->done(std::move(*state->out));
         });
-    if (!queued) state->done(core::Fail(std::move(queued.error())));
 }
 
 namespace {

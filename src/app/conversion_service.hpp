@@ -52,12 +52,13 @@ class ConversionService {
     // A repeat of an earlier request (same external_id, same body) answers the first outcome;
     // the same external_id with another body is kConflict.
     core::Result<ConversionOutcome> Record(const Principal& who, const ConversionInput& input);
-    // Record without blocking, for a caller that must not wait (an HTTP route on its I/O thread): `done` gets
-    // what Record would have returned. It is called once: on the calling thread, before RecordAsync returns,
-    // when the request is refused without a write (invalid, or too many writes waiting); else on the thread
-    // that wrote its batch, after the commit. It must be quick and must not throw.
+    // Record without blocking, for a caller that must not wait (an HTTP route on its I/O thread). A request
+    // refused before any write is answered here: invalid or not allowed, as Record would answer, or
+    // kUnavailable when too many writes are waiting; `done` is then never called. Otherwise `done` later
+    // gets what Record would have returned, on the thread that wrote its batch, after the commit; it must be
+    // quick and must not throw.
     using RecordDone = std::function<void(core::Result<ConversionOutcome>)>;
-    void RecordAsync(const Principal& who, ConversionInput input, RecordDone done);
+    core::Result<void> RecordAsync(const Principal& who, ConversionInput input, RecordDone done);
     core::Result<ConversionOutcome> Get(const Principal& who, std::string_view id);
     // Each with its commissions, as Get shows them; read in one transaction.
     core::Result<core::Page<ConversionOutcome>> List(const Principal& who, const std::optional<std::string>& program_id,
@@ -66,6 +67,8 @@ class ConversionService {
 
     // The group commit Record writes through, for its counters (batches, conversions, queue depth).
     const GroupCommit& writes() const { return writes_; }
+    // Answers every RecordAsync call still waiting for its commit; later calls are refused (kUnavailable).
+    void Stop() { writes_.Stop(); }
 
   private:
     Deps deps_;

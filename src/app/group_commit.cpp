@@ -11,7 +11,9 @@ core::Error QueueFull() { return core::Error::Unavailable("too many writes are w
 
 }  // namespace
 
-GroupCommit::~GroupCommit() {
+GroupCommit::~GroupCommit() { Stop(); }
+
+void GroupCommit::Stop() {
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
@@ -20,11 +22,16 @@ GroupCommit::~GroupCommit() {
     if (thread_.joinable()) thread_.join();
 }
 
+core::Result<void> GroupCommit::Refuse() {
+    requests_refused_.fetch_add(1, std::memory_order_relaxed);
+    return core::Fail(QueueFull());
+}
+
 core::Result<void> GroupCommit::Run(const Body& body) {
     std::condition_variable wake;
     Pending pending{.body = &body, .wake = &wake};
     std::unique_lock lock(mu_);
-    if (queue_.size() >= options_.max_queue) return core::Fail(QueueFull());
+    if (queue_.size() >= options_.max_queue) return Refuse();
     queue_.push_back(&pending);
     while (!pending.done) {
         if (writing_) {
@@ -42,7 +49,8 @@ core::Result<void> GroupCommit::Submit(Body body, Done done) {
     pending->body = &pending->owned;
     pending->on_done = std::move(done);
     std::lock_guard lock(mu_);
-    if (queue_.size() >= options_.max_queue) return core::Fail(QueueFull());
+    if (stopping_) return core::Fail(core::Error::Unavailable("the server is stopping"));
+    if (queue_.size() >= options_.max_queue) return Refuse();
     if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
     queue_.push_back(pending.release());
     if (!writing_) thread_wake_.notify_one();

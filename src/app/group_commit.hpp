@@ -21,8 +21,9 @@ struct GroupCommitOptions {
     // drives; a conversion's writes take ~0.1–0.3 ms, so a full batch stays within ~10–40 ms, and larger
     // batches add latency once the commit's fsync is shared anyway.
     std::size_t max_batch = 128;
-    // Most requests waiting for the writer; Run refuses more with kUnavailable (the route answers 503).
-    // Default 4096: far beyond any HTTP worker pool, so only a stalled disk fills it.
+    // Most requests waiting for the writer; Run and Submit refuse more with kUnavailable (the route answers
+    // 503). Default 4096: ~1 s of conversions at the rate this machine writes them, so a client sees a
+    // prompt 503 rather than a minute's wait when the disk stalls or the load is far beyond it.
     std::size_t max_queue = 4096;
 };
 
@@ -40,11 +41,12 @@ struct GroupCommitOptions {
 //   but a savepoint) and writes it; callers arriving meanwhile queue and wait; when the batch is done the
 //   writer wakes the next in line to write the next batch.
 // - Submit does not wait (an HTTP route on its I/O thread): its request is queued with a completion
-//   callback, and a writer thread of this object's own, started by the first Submit, writes the batches
-//   whose first request was submitted so. Whoever writes a batch calls its callbacks after the commit.
+//   callback, and a writer thread of this object's own, started by the first Submit, writes batches
+//   whenever no Run caller does. Whoever writes a batch calls its callbacks after the commit.
 // Batches form by themselves from whatever queued during the previous one; nothing waits on a timer.
 // Thread safety: Run and Submit may be called from any thread; a body must not call either. The object must
-// outlive every Run call; destroying it writes what is still queued first (every callback is called).
+// outlive every Run call; Stop, or destroying it, writes what is still queued first (every callback is
+// called).
 class GroupCommit {
   public:
     using Body = std::function<core::Result<void>(ports::StoreTx&)>;
@@ -67,10 +69,16 @@ class GroupCommit {
     // kUnavailable when max_queue requests wait already: neither body nor done is ever called.
     core::Result<void> Submit(Body body, Done done);
 
+    // Writes every submitted request still queued, answers it, and ends the writer thread; a later Submit is
+    // refused (kUnavailable). Idempotent; the destructor calls it.
+    void Stop();
+
     // Requests waiting for a batch (not counting the one being written).
     std::size_t queue_depth() const;
     std::uint64_t batches_committed() const { return batches_committed_.load(std::memory_order_relaxed); }
     std::uint64_t requests_committed() const { return requests_committed_.load(std::memory_order_relaxed); }
+    // Requests refused because max_queue requests were waiting.
+    std::uint64_t requests_refused() const { return requests_refused_.load(std::memory_order_relaxed); }
 
   private:
     struct Pending {
@@ -89,6 +97,8 @@ class GroupCommit {
     void WriteNext(std::unique_lock<std::mutex>& lock);
     // Writes `batch` in one transaction and stores each request's result; called without mu_ held.
     void WriteBatch(const std::vector<Pending*>& batch);
+    // Counts a request refused for a full queue, and says so.
+    core::Result<void> Refuse();
     // The writer thread's loop, for submitted requests.
     void Loop();
 
@@ -103,6 +113,7 @@ class GroupCommit {
     std::thread thread_;  // started by the first Submit
     std::atomic<std::uint64_t> batches_committed_{0};
     std::atomic<std::uint64_t> requests_committed_{0};
+    std::atomic<std::uint64_t> requests_refused_{0};
 };
 
 }  // namespace rt::app

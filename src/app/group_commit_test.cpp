@@ -295,6 +295,7 @@ TEST_F(GroupCommitTest, AFullQueueRefusesASubmissionAndNeverCallsIt) {
         [&](core::Result<void>) { ++calls; });
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
+    EXPECT_EQ(writes.requests_refused(), 1u);
     store_.Release();
     holder.join();
     ASSERT_EQ(outcome.future.wait_for(10s), std::future_status::ready);
@@ -320,6 +321,33 @@ TEST_F(GroupCommitTest, DestroyingItWritesAndAnswersEverySubmittedRequestFirst) 
     writes.reset();  // with three batches of two still queued
     EXPECT_EQ(answered.load(), kRequests);
     for (const auto& p : programs) EXPECT_TRUE(Exists(p));
+}
+
+TEST_F(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
+    GroupCommit writes(store_);
+    store_.HoldFirstWrite();
+    const auto first = NewProgram();
+    const auto queued = NewProgram();
+    Outcome one, two;
+    ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(first); }, one.Callback()));
+    ASSERT_TRUE(store_.AwaitHeld());
+    ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(queued); }, two.Callback()));
+    store_.Release();
+    writes.Stop();
+    // Both answered by the time Stop returned.
+    ASSERT_EQ(one.future.wait_for(0s), std::future_status::ready);
+    ASSERT_EQ(two.future.wait_for(0s), std::future_status::ready);
+    EXPECT_TRUE(one.future.get());
+    EXPECT_TRUE(two.future.get());
+    EXPECT_TRUE(Exists(queued));
+
+    const auto late = NewProgram();
+    auto refused = writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(late); },
+                                 [](core::Result<void>) { ADD_FAILURE() << "a refused request is never answered"; });
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
+    EXPECT_FALSE(Exists(late));
+    EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(late); }));  // Run still writes
 }
 
 }  // namespace

@@ -100,12 +100,15 @@ bool RecordConversionFast(FunnelContext& ctx, const Request& req, const Responde
         respond(std::move(input.error()));
         return true;
     }
-    ctx.conversions.RecordAsync(
+    auto queued = ctx.conversions.RecordAsync(
         *who, std::move(*input),
         [respond, method = req.method, path = req.path](core::Result<app::ConversionOutcome> r) {
             const int status = r && r->created ? 201 : 200;
             respond(ConversionResponse(r, status, method, path));
         });
+    // Refused before any write. A full queue is counted (reftrack_conversions_refused_total), not logged: under
+    // an overload, a log line per refused request would only add to it.
+    if (!queued) respond(ErrorResponse(queued.error()));
     return true;
 }
 

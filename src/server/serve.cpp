@@ -174,6 +174,9 @@ int RunServe(const ConfigSources& sources, bool demo) {
     metrics.SetCounterFunction("reftrack_conversions_written_total",
                                "Conversion requests committed by group commits (new conversions and replays).",
                                [&conversion_writes] { return conversion_writes.requests_committed(); });
+    metrics.SetCounterFunction("reftrack_conversions_refused_total",
+                               "Conversion requests answered 503 because too many were waiting for a group commit.",
+                               [&conversion_writes] { return conversion_writes.requests_refused(); });
     metrics.SetGaugeFunction("reftrack_conversion_queue_depth", "Conversion requests waiting for a group commit.",
                              [&conversion_writes] { return static_cast<double>(conversion_writes.queue_depth()); });
     Tracking tracking(**services, metrics, *config);
@@ -213,8 +216,9 @@ int RunServe(const ConfigSources& sources, bool demo) {
                  config->workers);
 
     server.Run();
-    pool.reset();     // answers every request still queued before the routes they use go away
-    tracking.Stop();  // writes every queued click before the store closes
+    pool.reset();            // answers every request still queued before the routes they use go away
+    s.conversions().Stop();  // writes and answers every conversion still waiting for its commit
+    tracking.Stop();         // writes every queued click before the store closes
     readiness.Stop();
     signals.Dismiss();
     spdlog::info("event=stopped");

@@ -54,7 +54,7 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char*, int frames) {
         // What the thread's checkpoint could not copy. SQLITE_BUSY while the thread still checkpoints: the
         // next commit tries again.
         const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {  // SQLITE_BUSY or an extended BUSY code: retried
             spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\" wal_frames={}", sqlite3_errstr(rc), frames);
         }
     }
@@ -72,7 +72,7 @@ void Checkpointer::Loop() {
         int copied = 0;
         const int rc =
             sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {  // SQLITE_BUSY or an extended BUSY code: retried
             spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\" wal_frames={}", sqlite3_errstr(rc), wal_frames);
         }
         lock.lock();
