@@ -89,9 +89,12 @@ TEST_F(CheckpointerTest, TheWalStartsOverInsteadOfGrowingUnderSteadyCommits) {
     ASSERT_TRUE(checkpointer) << checkpointer.error().message();
     Commit(1000);  // ~50 times the threshold, back to back
     // The thread copies most of each round; the commits past 25 frames copy the rest, so the WAL is fully
-    // copied and starts over: its file stays near 25 frames of 4 KiB instead of holding all 1000 commits.
+    // copied and starts over, and its file holds a few rounds' frames instead of all 1000 commits (~12 MB
+    // when the commits do not copy the rest). How many more than 25 frames depends on how many commits land
+    // while the thread's checkpoint runs (the writer's own attempts are BUSY meanwhile): ~110 were seen on a
+    // loaded machine, hence a bound of 512 frames of 4 KiB.
     const auto wal = std::filesystem::file_size(dir_.path() / "checkpoint.db-wal");
-    EXPECT_LT(wal, 100u * 4096) << "the WAL grew to " << wal << " bytes";
+    EXPECT_LT(wal, 512u * 4096) << "the WAL grew to " << wal << " bytes";
     EXPECT_GE((*checkpointer)->checkpoints(), 1);
 }
 
