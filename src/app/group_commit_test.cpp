@@ -99,6 +99,17 @@ class GroupCommitTest : public ::testing::Test {
         return writes.queue_depth() >= n;
     }
 
+    // Starts a request on a thread of its own, whose write the store holds until store_.Release(); returns
+    // that thread (join it after the release) once the write is held, so requests made now queue behind it.
+    std::thread HoldAWrite(GroupCommit& writes) {
+        store_.HoldFirstWrite();
+        std::thread holder([&writes, p = NewProgram()] {
+            EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
+        });
+        EXPECT_TRUE(store_.AwaitHeld());
+        return holder;
+    }
+
     storage::MemoryStore memory_;
     HoldingStore store_;
     core::TimePoint now_{1'795'000'000'000};
@@ -157,12 +168,7 @@ TEST_F(GroupCommitTest, RequestsQueuedMeanwhileShareOneTransactionAndAFailedOneR
 
 TEST_F(GroupCommitTest, ALaterRequestOfTheBatchSeesAnEarlierOnesWrites) {
     GroupCommit writes(store_);
-    store_.HoldFirstWrite();
-    std::thread holder([&] {
-        const auto p = NewProgram();
-        EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
-    });
-    ASSERT_TRUE(store_.AwaitHeld());
+    std::thread holder = HoldAWrite(writes);
     const auto program = NewProgram();
     // The same insert twice in one batch: exactly one wins, the other sees its row and fails alone.
     std::vector<core::Result<void>> results(2);
@@ -225,12 +231,7 @@ TEST_F(GroupCommitTest, ASubmittedRequestIsAnsweredThroughItsCallbackAfterItsCom
 
 TEST_F(GroupCommitTest, SubmittedAndWaitingRequestsShareABatchEachWithItsOwnOutcome) {
     GroupCommit writes(store_);
-    store_.HoldFirstWrite();
-    std::thread holder([&] {
-        const auto p = NewProgram();
-        EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
-    });
-    ASSERT_TRUE(store_.AwaitHeld());
+    std::thread holder = HoldAWrite(writes);
     const auto submitted = NewProgram();
     const auto refused = NewProgram();
     const auto waited = NewProgram();
@@ -277,12 +278,7 @@ TEST_F(GroupCommitTest, AFailedCommitFailsASubmittedRequest) {
 
 TEST_F(GroupCommitTest, AFullQueueRefusesASubmissionAndNeverCallsIt) {
     GroupCommit writes(store_, {.max_queue = 1});
-    store_.HoldFirstWrite();
-    std::thread holder([&] {
-        const auto p = NewProgram();
-        EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
-    });
-    ASSERT_TRUE(store_.AwaitHeld());
+    std::thread holder = HoldAWrite(writes);
     const auto queued = NewProgram();
     Outcome outcome;
     ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(queued); }, outcome.Callback()));

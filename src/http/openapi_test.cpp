@@ -33,6 +33,7 @@
 #include "core/click.hpp"
 #include "http/api_routes.hpp"
 #include "http/router.hpp"
+#include "http/router_test_support.hpp"
 #include "http/routes_funnel.hpp"
 #include "http/routes_ops.hpp"
 #include "http/routes_reports.hpp"
@@ -360,14 +361,7 @@ class OpenApiTest : public ::testing::Test {
         if (!body.empty()) req.headers.push_back({"content-type", content_type});
         for (auto& h : extra_headers) req.headers.push_back(std::move(h));
         req.body = body;
-        auto answer = std::make_shared<std::promise<Response>>();
-        auto future = answer->get_future();
-        router_->Dispatch(std::move(req), [answer](Response res) { answer->set_value(std::move(res)); });
-        if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-            ADD_FAILURE() << "no answer to " << ToString(method) << " " << target;
-            return {};
-        }
-        return future.get();
+        return testing::DispatchAndWait(*router_, std::move(req));
     }
 
     // Checks an answer against the document: its status is listed for the operation that answered, with the

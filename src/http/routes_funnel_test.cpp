@@ -17,6 +17,7 @@
 #include "app/program_service.hpp"
 #include "app/referral_service.hpp"
 #include "http/router.hpp"
+#include "http/router_test_support.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
 #include "storage/open_store.hpp"
@@ -74,14 +75,7 @@ class ConversionFastPathTest : public ::testing::Test {
         req.headers.push_back({"content-type", "application/json"});
         for (auto& h : extra_headers) req.headers.push_back(std::move(h));
         req.body = std::move(body);
-        auto answer = std::make_shared<std::promise<Response>>();
-        auto future = answer->get_future();
-        router_->Dispatch(std::move(req), [answer](Response res) { answer->set_value(std::move(res)); });
-        if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-            ADD_FAILURE() << "no answer";
-            return {};
-        }
-        return future.get();
+        return testing::DispatchAndWait(*router_, std::move(req));
     }
 
     ports::FakeClock clock_;

@@ -23,6 +23,7 @@
 #include "core/calendar.hpp"
 #include "http/report_codec.hpp"
 #include "http/router.hpp"
+#include "http/router_test_support.hpp"
 #include "http/worker_pool.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
@@ -170,14 +171,7 @@ class ReportRoutesTest : public ::testing::Test {
         const std::string key = token.value_or(admin_token_);
         if (!key.empty()) req.headers.push_back({"authorization", "Bearer " + key});
         for (auto& h : headers) req.headers.push_back(std::move(h));
-        auto answer = std::make_shared<std::promise<Response>>();
-        auto future = answer->get_future();
-        router_->Dispatch(std::move(req), [answer](Response res) { answer->set_value(std::move(res)); });
-        if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-            ADD_FAILURE() << "no answer to " << target;
-            return {};
-        }
-        return future.get();
+        return testing::DispatchAndWait(*router_, std::move(req));
     }
 
     Json CallJson(const std::string& target, std::optional<std::string> token = {}) {

@@ -19,6 +19,7 @@
 #include "http/access_log.hpp"
 #include "http/api_routes.hpp"
 #include "http/router.hpp"
+#include "http/router_test_support.hpp"
 #include "http/worker_pool.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
@@ -111,14 +112,7 @@ class UserRoutesTest : public ::testing::Test {
         for (auto& h : headers) req.headers.push_back(std::move(h));
         req.body = body;
         req.remote_ip = remote_ip;
-        auto answer = std::make_shared<std::promise<Response>>();
-        auto future = answer->get_future();
-        router_->Dispatch(std::move(req), [answer](Response res) { answer->set_value(std::move(res)); });
-        if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-            ADD_FAILURE() << "no answer to " << target;
-            return {};
-        }
-        return future.get();
+        return testing::DispatchAndWait(*router_, std::move(req));
     }
 
     Response LogIn(const std::string& email, std::string_view password = kPassword,
