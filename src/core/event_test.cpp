@@ -34,6 +34,12 @@ class EventChainTest : public ::testing::Test {
 
 TEST_F(EventChainTest, DigestIsSha256) {
     EXPECT_EQ(ToHex(digest_.Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // FIPS 180-2's other vectors: the empty message, two blocks, and a million 'a's (many blocks).
+    EXPECT_EQ(ToHex(digest_.Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(ToHex(digest_.Sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(ToHex(digest_.Sha256(std::string(1'000'000, 'a'))),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_F(EventChainTest, AWellFormedChainVerifies) {

@@ -1,5 +1,6 @@
 #include "ports/system.hpp"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <chrono>
@@ -54,9 +55,26 @@ bool Argon2idHasher::Verify(std::string_view encoded_hash, std::string_view secr
     return crypto_pwhash_str_verify(hash.c_str(), secret.data(), secret.size()) == 0;
 }
 
+namespace {
+
+// Fetched once: an EVP_MD is immutable and safe to share between threads. Never freed (process lifetime).
+const EVP_MD* Sha256Md() {
+    static const EVP_MD* const md = [] {
+        EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+        if (fetched == nullptr) throw std::runtime_error("openssl: SHA-256 is not available");
+        return fetched;
+    }();
+    return md;
+}
+
+}  // namespace
+
 std::array<std::uint8_t, 32> Sha256Digest::Sha256(std::string_view data) {
     std::array<std::uint8_t, 32> out{};
-    crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &size, Sha256Md(), nullptr) != 1 || size != out.size()) {
+        throw std::runtime_error("openssl: SHA-256 failed");
+    }
     return out;
 }
 

@@ -50,7 +50,8 @@ class Argon2idHasher final : public SecretHasher {
     std::array<unsigned char, 32> fingerprint_key_{};
 };
 
-// SHA-256 (libsodium's crypto_hash_sha256) for the event ledger.
+// SHA-256 for the event ledger and the click batches' Merkle roots: OpenSSL's libcrypto, which uses the
+// CPU's SHA extensions where there are some (2.5-5x libsodium's portable code here, docs/dependencies.md).
 class Sha256Digest final : public core::Digest {
   public:
     std::array<std::uint8_t, 32> Sha256(std::string_view data) override;
