@@ -6,6 +6,7 @@
 
 #include "app/paging.hpp"
 #include "core/referral_code.hpp"
+#include "core/url.hpp"
 
 namespace rt::app {
 
@@ -46,7 +47,8 @@ std::optional<LinkRoute> LinkDirectory::RouteOf(const core::LinkId& id) const {
     auto program = programs_.find(link->second.program_id);
     if (program == programs_.end()) return std::nullopt;
     const LinkRecord& r = link->second;
-    return LinkRoute{id, r.program_id, r.partner_id, r.destination, r.active, program->second.route};
+    return LinkRoute{id,       r.program_id,         r.partner_id, r.destination, r.destination_host,
+                     r.active, program->second.route};
 }
 
 void LinkDirectory::OnLinkChanged(const core::Link& link) {
@@ -95,9 +97,14 @@ void LinkDirectory::PutLink(const core::Link& link) {
         if (link.updated_at < it->second.updated_at) return;  // a late listener of an older commit
         if (it->second.code != link.code) by_code_.erase(it->second.code);
     }
-    links_[link.id] = LinkRecord{
-        link.program_id, link.partner_id, link.code, link.destination, link.status == core::LinkStatus::kActive,
-        link.updated_at};
+    const auto url = core::ParseHttpUrl(link.destination);
+    links_[link.id] = LinkRecord{link.program_id,
+                                 link.partner_id,
+                                 link.code,
+                                 link.destination,
+                                 url ? url->host : std::string(),
+                                 link.status == core::LinkStatus::kActive,
+                                 link.updated_at};
     by_code_[link.code] = link.id;
 }
 

@@ -29,6 +29,7 @@ struct LinkRoute {
     core::ProgramId program_id;
     core::PartnerId partner_id;
     std::string destination;
+    std::string destination_host;  // lower-case, parsed once when the link is stored; "" when it is no http(s) URL
     bool active = false;
     std::shared_ptr<const ProgramRoute> program;  // never null in a Resolve answer
 };
@@ -67,6 +68,7 @@ class LinkDirectory {
         core::PartnerId partner_id;
         std::string code;
         std::string destination;
+        std::string destination_host;
         bool active = false;
         core::TimePoint updated_at;
     };

@@ -21,8 +21,8 @@ core::Error NoSuchLink() { return core::Error::NotFound("no such link"); }
 // Only a destination still on the program's domains is followed: the program may have dropped one
 // since the link was saved.
 bool DestinationAllowed(const LinkRoute& route) {
-    const auto url = core::ParseHttpUrl(route.destination);
-    return url && core::HostAllowed(url->host, route.program->destination_domains);
+    return !route.destination_host.empty() &&
+           core::HostAllowed(route.destination_host, route.program->destination_domains);
 }
 
 core::Utm CleanUtm(const core::Utm& raw) {

@@ -19,17 +19,13 @@ std::string NewIdBody(TimePoint now, Random& random) {
     for (int i = 0; i < 6; ++i) bits[i] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
     random.Fill(std::span<std::uint8_t>(bits).subspan(6));
 
+    // Read as one 128-bit big-endian number with two leading zero bits: 130 bits, 5 a character from the top.
+    unsigned __int128 value = 0;
+    for (const std::uint8_t byte : bits) value = (value << 8) | byte;
     std::string out(kBodyLength, '0');
-    // Treat bits as a 130-bit big-endian number with two leading zero bits.
-    for (std::size_t c = 0; c < kBodyLength; ++c) {
-        unsigned value = 0;
-        for (int b = 0; b < 5; ++b) {
-            const int bit_index = static_cast<int>(c) * 5 + b - 2;  // -2: the two leading zero bits
-            unsigned bit = 0;
-            if (bit_index >= 0) bit = (bits[bit_index / 8] >> (7 - bit_index % 8)) & 1u;
-            value = (value << 1) | bit;
-        }
-        out[c] = kAlphabet[value];
+    for (std::size_t c = kBodyLength; c-- > 0;) {
+        out[c] = kAlphabet[static_cast<unsigned>(value & 0x1f)];
+        value >>= 5;
     }
     return out;
 }

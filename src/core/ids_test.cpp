@@ -79,6 +79,21 @@ TEST(NewIdBody, EncodesTimeThenRandomness) {
     }
 }
 
+// Randomness 0x01, 0x02, … 0x0a: every character takes bits from two bytes somewhere, so a shift that is off
+// by one shows (the expected body was computed apart, in Python, from the layout above).
+TEST(NewIdBody, EncodesMixedBitsInOrder) {
+    class CountingRandom final : public Random {
+      public:
+        void Fill(std::span<std::uint8_t> out) override {
+            for (auto& b : out) b = ++next_;
+        }
+
+      private:
+        std::uint8_t next_ = 0;
+    } random;
+    EXPECT_EQ(NewIdBody(TimePoint{1'469'918'176'385}, random), "01aryz6s41041061050r3gg28a");
+}
+
 TEST(Id, ParseRefusesMalformedIds) {
     const std::string body = "01jd8x3k5m7n9p1q2r3s4t5v6w";
     ASSERT_TRUE(IsIdBody(body));

@@ -130,6 +130,22 @@ TEST(ClassifyUserAgent, IsCaseInsensitive) {
     EXPECT_EQ(ClassifyUserAgent("mozilla/5.0 (IPHONE; cpu iphone os 17_2 like mac os x) MOBILE").device, kMobile);
 }
 
+// Markers at the very start and end of the header, cut short by its end, and overlapping one another.
+TEST(ClassifyUserAgent, FindsWholeMarkersAtTheEdgesOfTheHeader) {
+    EXPECT_EQ(ClassifyUserAgent("ipad").device, kTablet);
+    EXPECT_EQ(ClassifyUserAgent("SomeShell X11").device, kDesktop);
+    EXPECT_EQ(ClassifyUserAgent("SomeShell; CrOS").device, kDesktop);
+    EXPECT_EQ(ClassifyUserAgent("SomeShell (Windows N").device, kUnknown);  // "windows nt" cut short
+    EXPECT_EQ(ClassifyUserAgent("SomeShell (Cro").device, kUnknown);
+    EXPECT_TRUE(ClassifyUserAgent("MyCrawl").bot);
+    EXPECT_FALSE(ClassifyUserAgent("MyCraw").bot);
+    EXPECT_TRUE(ClassifyUserAgent("aabot").bot);  // "bot" after a false start ("ab…")
+    EXPECT_EQ(ClassifyUserAgent("Android; MOBILE").device, kMobile);
+    EXPECT_EQ(ClassifyUserAgent("Android; Mobi").device, kTablet);  // "mobile" is what Android needs
+    EXPECT_EQ(ClassifyUserAgent("Opera Mini/8").device, kMobile);
+    EXPECT_EQ(ClassifyUserAgent("\xc3\xa9t\xc3\xa9 Linux").device, kDesktop);  // bytes past ASCII are no marker
+}
+
 TEST(ClassifyUserAgent, APhoneBrandThatSaysBotIsABotOnlyWithAnotherMarker) {
     EXPECT_FALSE(ClassifyUserAgent("Mozilla/5.0 (Linux; Android 10; CUBOT KINGKONG 5) Mobile").bot);
     EXPECT_TRUE(ClassifyUserAgent("Mozilla/5.0 (Linux; Android 10; CUBOT X30) Mobile (compatible; Googlebot/2.1)").bot);
