@@ -36,14 +36,15 @@ std::string InsertClicksSql(int rows) {
     return sql;
 }
 
-// Binds the click as the row after the first `row` rows of the statement.
+// Binds the click as the row after the first `row` rows of the statement. Its texts are bound in place
+// (BindView): the click outlives the statement, and ToString(DeviceClass) names a constant.
 void BindClick(Statement& s, const core::Click& c, int row) {
     const int o = row * kClickColumnCount;
-    s.Bind(o + 1, c.id.str()).Bind(o + 2, c.program_id.str()).Bind(o + 3, c.partner_id.str());
-    s.Bind(o + 4, c.link_id.str()).Bind(o + 5, c.visitor_id.str()).Bind(o + 6, c.at.unix_ms);
-    s.Bind(o + 7, c.referrer_host).Bind(o + 8, core::ToString(c.device)).Bind(o + 9, c.utm.source);
-    s.Bind(o + 10, c.utm.medium).Bind(o + 11, c.utm.campaign).Bind(o + 12, c.utm.term);
-    s.Bind(o + 13, c.utm.content).Bind(o + 14, c.ip_prefix).Bind(o + 15, c.ip_hash);
+    s.BindView(o + 1, c.id.str()).BindView(o + 2, c.program_id.str()).BindView(o + 3, c.partner_id.str());
+    s.BindView(o + 4, c.link_id.str()).BindView(o + 5, c.visitor_id.str()).Bind(o + 6, c.at.unix_ms);
+    s.BindView(o + 7, c.referrer_host).BindView(o + 8, core::ToString(c.device)).BindView(o + 9, c.utm.source);
+    s.BindView(o + 10, c.utm.medium).BindView(o + 11, c.utm.campaign).BindView(o + 12, c.utm.term);
+    s.BindView(o + 13, c.utm.content).BindView(o + 14, c.ip_prefix).BindView(o + 15, c.ip_hash);
     s.Bind(o + 16, std::int64_t{c.bot ? 1 : 0}).Bind(o + 17, std::int64_t{c.unique ? 1 : 0});
 }
 

@@ -31,6 +31,8 @@ class StatementImpl {
   public:
     virtual ~StatementImpl() = default;
     virtual void Bind(int index, std::string_view text) = 0;  // the text is copied
+    // The text is not copied where the driver can avoid it: it must stay valid until the next Reset.
+    virtual void BindView(int index, std::string_view text) { Bind(index, text); }
     virtual void Bind(int index, std::int64_t value) = 0;
     virtual void BindNull(int index) = 0;
     // Advances: true when a row is ready to read, false when the statement is done. A failed call, a
@@ -64,6 +66,11 @@ class Statement {
     }
     Statement& Bind(int index, std::int64_t value) {
         impl_->Bind(index, value);
+        return *this;
+    }
+    // For a text that outlives this Statement (which resets on destruction): the driver may read it in place.
+    Statement& BindView(int index, std::string_view text) {
+        impl_->BindView(index, text);
         return *this;
     }
     Statement& BindNull(int index) {

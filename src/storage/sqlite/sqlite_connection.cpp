@@ -87,6 +87,11 @@ void SqliteStatement::Bind(int index, std::string_view text) {
     if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
+void SqliteStatement::BindView(int index, std::string_view text) {
+    const int rc = sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
 void SqliteStatement::Bind(int index, std::int64_t value) {
     const int rc = sqlite3_bind_int64(stmt_.get(), index, value);
     if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;

@@ -35,6 +35,7 @@ class SqliteStatement final : public sql::StatementImpl {
     explicit SqliteStatement(StmtHandle stmt) : stmt_(std::move(stmt)) {}
 
     void Bind(int index, std::string_view text) override;
+    void BindView(int index, std::string_view text) override;  // SQLITE_STATIC: read in place
     void Bind(int index, std::int64_t value) override;
     void BindNull(int index) override;
     Result<bool> Step(std::span<const sql::ConstraintError> constraints) override;
