@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -70,26 +71,36 @@ Method MethodOf(bhttp::verb verb) {
     }
 }
 
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string Lower(std::string_view text) {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (char& c : out) c = LowerAscii(c);
     return out;
 }
 
 // Headers whose value only the transport may decide.
 bool IsTransportHeader(std::string_view name) {
-    const std::string lower = Lower(name);
-    return lower == "content-length" || lower == "connection" || lower == "transfer-encoding" || lower == "keep-alive";
+    for (const std::string_view transport : {"content-length", "connection", "transfer-encoding", "keep-alive"}) {
+        if (name.size() == transport.size() && std::equal(name.begin(), name.end(), transport.begin(),
+                                                          [](char a, char b) { return LowerAscii(a) == b; })) {
+            return true;
+        }
+    }
+    return false;
 }
 
-// A header that cannot split the response: no CR, LF or NUL, a non-empty name without separators.
+// A header that cannot split the response: no CR, LF or NUL, a non-empty name without separators. One pass
+// per string (find_first_of searches the set once per character).
 bool IsSafeHeader(const Header& h) {
-    const auto bad = [](std::string_view s, std::string_view forbidden) {
-        return s.find_first_of(forbidden) != std::string_view::npos;
-    };
-    return !h.name.empty() && !bad(h.name, std::string_view(" :\r\n\0", 5)) &&
-           !bad(h.value, std::string_view("\r\n\0", 3));
+    const auto breaks_line = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+    return !h.name.empty() &&
+           std::none_of(h.name.begin(), h.name.end(), [&](char c) { return c == ' ' || c == ':' || breaks_line(c); }) &&
+           std::none_of(h.value.begin(), h.value.end(), breaks_line);
 }
+
+// Statuses whose responses carry no body, and so no Content-Length.
+bool HasBody(int status) { return status != 204 && status != 304; }
 
 // The transport's answer to a failed read, or 0 when the connection just closes (the client went
 // away, a timeout, a server stop).
@@ -131,23 +142,39 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& msg, std::string remote_i
     return req;
 }
 
-// The wire form of `res`. HEAD keeps the GET response's headers and Content-Length, without a body.
-bhttp::response<bhttp::string_body> ToWire(Response&& res, bool head, unsigned version, bool keep_alive) {
-    bhttp::response<bhttp::string_body> out;
-    out.version(version);
-    out.result(static_cast<unsigned>(res.status));
+// The head of `res` on the wire: status line and headers, with Content-Length and Connection decided here.
+// HEAD keeps the GET response's headers and Content-Length; 204 and 304 have neither a length nor a body.
+// Written here rather than by Beast's serializer: its buffer sequences cost ~13,000 instructions per
+// response under callgrind, several times what writing the few lines into one string costs
+// (docs/benchmarks.md). Beast still parses every request.
+std::string WireHead(const Response& res, unsigned version, bool keep_alive) {
+    std::string out;
+    out.reserve(256);
+    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(res.status);
+    out += ' ';
+    out += View(bhttp::obsolete_reason(static_cast<bhttp::status>(res.status)));
+    out += "\r\n";
     for (const auto& h : res.headers) {
         if (IsTransportHeader(h.name)) continue;
         if (!IsSafeHeader(h)) {
             spdlog::error("event=http_header_dropped reason=unsafe_characters status={}", res.status);
             continue;
         }
-        out.insert(h.name, h.value);
+        out += h.name;
+        out += ": ";
+        out += h.value;
+        out += "\r\n";
     }
-    out.keep_alive(keep_alive);
-    if (res.status == 204 || res.status == 304) return out;
-    out.content_length(res.body.size());
-    if (!head) out.body() = std::move(res.body);
+    // HTTP/1.1 keeps a connection open unless told otherwise, HTTP/1.0 closes it unless told otherwise.
+    if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+    if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+    if (HasBody(res.status)) {
+        out += "Content-Length: ";
+        out += std::to_string(res.body.size());
+        out += "\r\n";
+    }
+    out += "\r\n";
     return out;
 }
 
@@ -278,7 +305,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const net::any_io_executor executor_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-    std::optional<bhttp::response<bhttp::string_body>> out_;
+    // The response being written: its head (WireHead) and body, sent together.
+    std::string out_head_;
+    std::string out_body_;
     State state_ = State::kIdle;
     bool first_request_ = true;
     // The request being served, for its response and its access record.
@@ -415,16 +444,20 @@ void Session::Write(Response res, bool keep_alive) {
     response_keep_alive_ = keep_alive && !shared_.stopping;
     status_ = res.status;
     route_ = std::move(res.route);
-    out_.emplace(ToWire(std::move(res), method_ == Method::kHead, version_, response_keep_alive_));
-    body_bytes_ = out_->body().size();
+    out_head_ = WireHead(res, version_, response_keep_alive_);
+    out_body_.clear();
+    if (HasBody(res.status) && method_ != Method::kHead) out_body_ = std::move(res.body);
+    body_bytes_ = out_body_.size();
     stream_.expires_after(shared_.options.body_timeout);
-    bhttp::async_write(stream_, *out_,
-                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWrite(ec); });
+    const std::array<net::const_buffer, 2> wire{net::buffer(out_head_), net::buffer(out_body_)};
+    net::async_write(stream_, wire,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWrite(ec); });
 }
 
 void Session::OnWrite(const beast::error_code& ec) {
     if (state_ == State::kClosed) return;
-    out_.reset();
+    out_head_.clear();
+    out_body_ = std::string();  // a large body's memory goes back now, not at the next response
     if (ec) return Close();
     Report();
     if (!response_keep_alive_ || shared_.stopping) return Linger();

@@ -135,12 +135,72 @@ TEST_P(ServerProtocolTest, HeadBodyIsNotSentOnTheWire) {
     EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n") << bytes;
 }
 
+// The bytes of a response: the status line with its reason phrase, the handler's headers, the transport's.
+TEST_P(ServerProtocolTest, ResponseHeadOnTheWire) {
+    StartServer([](Request, Responder respond) {
+        Response res = TextResponse(302, "");
+        res.SetHeader("Location", "https://shop.example.com/p?x=1");
+        res.SetHeader("Set-Cookie", "rt_vid=v; Max-Age=60; Path=/; HttpOnly; SameSite=Lax");
+        respond(std::move(res));
+    });
+    RawConnection raw(port());
+    raw.Write("GET /r/abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string bytes = raw.ReadUntilClose();
+    EXPECT_EQ(bytes.rfind("HTTP/1.1 302 Found\r\n", 0), 0u) << bytes;
+    EXPECT_NE(bytes.find("\r\nLocation: https://shop.example.com/p?x=1\r\n"), std::string::npos) << bytes;
+    EXPECT_NE(bytes.find("\r\nSet-Cookie: rt_vid=v; Max-Age=60; Path=/; HttpOnly; SameSite=Lax\r\n"),
+              std::string::npos);
+    EXPECT_NE(bytes.find("\r\nConnection: close\r\n"), std::string::npos) << bytes;
+    EXPECT_NE(bytes.find("\r\nContent-Length: 0\r\n"), std::string::npos) << bytes;
+    EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n") << bytes;
+    EXPECT_TRUE(raw.closed());
+}
+
+// 204 and 304 carry neither a body nor a Content-Length (RFC 9110 8.6), even when the handler gave a body.
+TEST_P(ServerProtocolTest, NoContentHasNoLengthAndNoBody) {
+    StartServer(
+        [](Request req, Responder respond) { respond(TextResponse(req.path == "/304" ? 304 : 204, "ignored")); });
+    for (const std::string path : {"/204", "/304"}) {
+        RawConnection raw(port());
+        raw.Write("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const std::string bytes = raw.ReadUntilClose();
+        EXPECT_EQ(RawStatus(bytes), path == "/304" ? 304 : 204) << bytes;
+        EXPECT_EQ(bytes.find("Content-Length"), std::string::npos) << bytes;
+        EXPECT_EQ(bytes.find("ignored"), std::string::npos) << bytes;
+        EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n") << bytes;
+    }
+}
+
+// An HTTP/1.0 client is answered in HTTP/1.0: the connection stays open only when it asks for keep-alive.
+TEST_P(ServerProtocolTest, Http10KeepsTheConnectionOnlyWhenAsked) {
+    StartServer(EchoHandler());
+    RawConnection raw(port());
+    raw.Write("GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /two HTTP/1.0\r\n\r\n");
+    const std::string bytes = raw.ReadUntilClose();
+    ASSERT_EQ(bytes.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << bytes;
+    const std::size_t second = bytes.find("HTTP/1.0 200 OK\r\n", 1);
+    ASSERT_NE(second, std::string::npos) << bytes;
+    const std::string first_response = bytes.substr(0, second);
+    const std::string second_response = bytes.substr(second);
+    EXPECT_NE(first_response.find("\r\nConnection: keep-alive\r\n"), std::string::npos) << bytes;
+    EXPECT_NE(first_response.find("GET /one"), std::string::npos) << bytes;
+    EXPECT_EQ(second_response.find("Connection:"), std::string::npos) << bytes;  // 1.0 closes by default
+    EXPECT_NE(second_response.find("GET /two"), std::string::npos) << bytes;
+    EXPECT_TRUE(raw.closed());
+}
+
 TEST_P(ServerProtocolTest, TransportSetsContentLengthAndConnection) {
     StartServer([](Request, Responder respond) {
         Response res = TextResponse(200, "abc");
         res.SetHeader("Content-Length", "999");
         res.SetHeader("Connection", "upgrade");
         res.SetHeader("X-Split", "a\r\nInjected: yes");
+        res.SetHeader("TRANSFER-ENCODING", "chunked");
+        res.SetHeader("Keep-Alive", "timeout=999");
+        res.SetHeader("X-Lf", "a\nInjected-Lf: yes");
+        res.SetHeader("X-Nul", std::string("a\0b", 3));
+        res.SetHeader("X-Colon:Injected-Name", "yes");
+        res.SetHeader("X-Kept", "a value, with: punctuation");
         respond(std::move(res));
     });
     const auto res = Fetch(port(), "GET", "/");
@@ -150,6 +210,13 @@ TEST_P(ServerProtocolTest, TransportSetsContentLengthAndConnection) {
     EXPECT_NE(res.Header("connection"), "upgrade");
     EXPECT_FALSE(res.HasHeader("injected"));
     EXPECT_FALSE(res.HasHeader("x-split"));
+    EXPECT_FALSE(res.HasHeader("transfer-encoding"));
+    EXPECT_NE(res.Header("keep-alive"), "timeout=999");
+    EXPECT_FALSE(res.HasHeader("x-lf"));
+    EXPECT_FALSE(res.HasHeader("injected-lf"));
+    EXPECT_FALSE(res.HasHeader("x-nul"));
+    EXPECT_FALSE(res.HasHeader("x-colon"));
+    EXPECT_EQ(res.Header("x-kept"), "a value, with: punctuation");
 }
 
 TEST_P(ServerProtocolTest, BodyOverLimitIs413AndCloses) {
