@@ -258,7 +258,7 @@ class ResponseSlot {
 class Session : public std::enable_shared_from_this<Session> {
   public:
     Session(tcp::socket&& socket, Shared& shared)
-        : shared_(shared), stream_(std::move(socket)), executor_(stream_.get_executor()) {}
+        : shared_(shared), socket_(std::move(socket)), executor_(socket_.get_executor()), watchdog_(executor_) {}
     ~Session() { shared_.Unregister(this); }
 
     void Start() {
@@ -296,13 +296,23 @@ class Session : public std::enable_shared_from_this<Session> {
     void Write(Response res, bool keep_alive);
     void OnWrite(const beast::error_code& ec);
     void Report();
+    void ExpiresAfter(Clock::duration timeout) { SetDeadline(Clock::now() + timeout); }
+    void ExpiresNever() { deadline_ = Clock::time_point::max(); }
+    void SetDeadline(Clock::time_point deadline);
+    void OnWatchdog(const beast::error_code& ec);
     void Linger();
     void DrainSome();
     void Close();
 
     Shared& shared_;
-    beast::tcp_stream stream_;
+    tcp::socket socket_;
     const net::any_io_executor executor_;
+    // One timer per connection enforces the deadline of whatever the connection waits for (the peer's bytes,
+    // or the peer taking ours). Moving the deadline later is a store: the timer fires at the old time, finds
+    // the new deadline and waits again. Beast's tcp_stream re-armed a timer for every read and write.
+    net::steady_timer watchdog_;
+    Clock::time_point deadline_ = Clock::time_point::max();  // max: none (the handler has the request)
+    bool watchdog_armed_ = false;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     // The response being written: its head (WireHead) and body, sent together.
@@ -336,8 +346,8 @@ void Session::WaitForRequest() {
     if (shared_.stopping) return Close();
     state_ = State::kIdle;
     if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already here
-    stream_.expires_after(first_request_ ? shared_.options.header_timeout : shared_.options.idle_timeout);
-    stream_.async_read_some(
+    ExpiresAfter(first_request_ ? shared_.options.header_timeout : shared_.options.idle_timeout);
+    socket_.async_read_some(
         buffer_.prepare(kReadChunk),
         [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnFirstBytes(ec, n); });
 }
@@ -359,8 +369,8 @@ void Session::ReadHeader() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit_bytes));
     parser_->body_limit(shared_.options.body_limit_bytes);
-    stream_.expires_after(shared_.options.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
+    ExpiresAfter(shared_.options.header_timeout);
+    bhttp::async_read_header(socket_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
 }
 
@@ -376,8 +386,8 @@ void Session::OnHeader(const beast::error_code& ec) {
     if (ec) return OnReadError(ec);
     if (parser_->is_done()) return Dispatch();
     if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
-        stream_.expires_after(shared_.options.body_timeout);
-        net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+        ExpiresAfter(shared_.options.body_timeout);
+        net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              if (self->state_ == State::kClosed) return;
                              if (ec) return self->Close();
@@ -389,8 +399,8 @@ void Session::OnHeader(const beast::error_code& ec) {
 }
 
 void Session::ReadBody() {
-    stream_.expires_after(shared_.options.body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
+    ExpiresAfter(shared_.options.body_timeout);
+    bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
 }
 
@@ -409,9 +419,9 @@ void Session::OnReadError(const beast::error_code& ec) {
 
 void Session::Dispatch() {
     request_keep_alive_ = parser_->get().keep_alive();
-    Request request = ToRequest(parser_->release(), RemoteIp(stream_.socket()));
+    Request request = ToRequest(parser_->release(), RemoteIp(socket_));
     parser_.reset();
-    stream_.expires_never();
+    ExpiresNever();
     state_ = State::kAwaitingHandler;
     self_ = shared_from_this();
     auto slot = std::make_shared<ResponseSlot>(weak_from_this(), shared_.gate);
@@ -448,9 +458,9 @@ void Session::Write(Response res, bool keep_alive) {
     out_body_.clear();
     if (HasBody(res.status) && method_ != Method::kHead) out_body_ = std::move(res.body);
     body_bytes_ = out_body_.size();
-    stream_.expires_after(shared_.options.body_timeout);
+    ExpiresAfter(shared_.options.body_timeout);
     const std::array<net::const_buffer, 2> wire{net::buffer(out_head_), net::buffer(out_body_)};
-    net::async_write(stream_, wire,
+    net::async_write(socket_, wire,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWrite(ec); });
 }
 
@@ -474,19 +484,38 @@ void Session::Report() {
     }
 }
 
+void Session::SetDeadline(Clock::time_point deadline) {
+    deadline_ = deadline;
+    // A timer that fires at or before the deadline is left alone: OnWatchdog checks the deadline then.
+    if (watchdog_armed_ && watchdog_.expiry() <= deadline_) return;
+    watchdog_armed_ = true;
+    watchdog_.expires_at(deadline_);  // a wait still pending ends with operation_aborted
+    watchdog_.async_wait([weak = weak_from_this()](const beast::error_code& ec) {
+        if (auto self = weak.lock()) self->OnWatchdog(ec);
+    });
+}
+
+void Session::OnWatchdog(const beast::error_code& ec) {
+    if (ec == net::error::operation_aborted) return;  // re-armed earlier, or closing: a newer wait decides
+    watchdog_armed_ = false;
+    if (state_ == State::kClosed || deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() >= deadline_) return Close();  // the pending read or write ends with operation_aborted
+    SetDeadline(deadline_);
+}
+
 void Session::Linger() {
     state_ = State::kLingering;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
     buffer_.clear();
     drained_bytes_ = 0;
-    stream_.expires_after(kLingerTimeout);
+    ExpiresAfter(kLingerTimeout);
     DrainSome();
 }
 
 void Session::DrainSome() {
-    stream_.async_read_some(buffer_.prepare(kReadChunk),
+    socket_.async_read_some(buffer_.prepare(kReadChunk),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                                 if (self->state_ == State::kClosed) return;
                                 self->drained_bytes_ += n;
@@ -499,8 +528,9 @@ void Session::Close() {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    watchdog_.cancel();
     self_.reset();  // callers run inside a handler that holds its own reference
 }
 

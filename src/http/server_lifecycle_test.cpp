@@ -49,6 +49,22 @@ TEST_P(ServerLifecycleTest, SlowClientIsCutAfterHeaderTimeout) {
     EXPECT_TRUE(raw.closed());
 }
 
+// A kept-alive connection waits under the (long) idle timeout; the next request's head, once begun, must
+// still arrive within the (short) header timeout: a deadline that moves earlier is kept.
+TEST_P(ServerLifecycleTest, StalledSecondRequestIsCutAfterHeaderTimeoutNotIdleTimeout) {
+    ServerOptions options;
+    options.header_timeout = 300ms;
+    options.idle_timeout = 60s;
+    StartServer(HoldingHandler(), options);
+    RawConnection raw(port());
+    raw.Write("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(raw.ReadUntilClose(800ms).rfind("HTTP/1.1 200 ", 0), 0u);  // past the first header deadline, still open
+    ASSERT_FALSE(raw.closed());
+    raw.Write("GET /quick HTTP/1.1\r\nHo");
+    EXPECT_EQ(raw.ReadUntilClose(10s), "");
+    EXPECT_TRUE(raw.closed());
+}
+
 TEST_P(ServerLifecycleTest, SilentNewConnectionIsCutAfterHeaderTimeout) {
     ServerOptions options;
     options.header_timeout = 300ms;
