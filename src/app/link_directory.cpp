@@ -44,11 +44,9 @@ std::optional<LinkRoute> LinkDirectory::ResolveId(const core::LinkId& id) const 
 std::optional<LinkRoute> LinkDirectory::RouteOf(const core::LinkId& id) const {
     auto link = links_.find(id);
     if (link == links_.end()) return std::nullopt;
-    auto program = programs_.find(link->second.program_id);
+    auto program = programs_.find(link->second.facts->program_id);
     if (program == programs_.end()) return std::nullopt;
-    const LinkRecord& r = link->second;
-    return LinkRoute{id,       r.program_id,         r.partner_id, r.destination, r.destination_host,
-                     r.active, program->second.route};
+    return LinkRoute{link->second.facts, program->second.route};
 }
 
 void LinkDirectory::OnLinkChanged(const core::Link& link) {
@@ -98,13 +96,10 @@ void LinkDirectory::PutLink(const core::Link& link) {
         if (it->second.code != link.code) by_code_.erase(it->second.code);
     }
     const auto url = core::ParseHttpUrl(link.destination);
-    links_[link.id] = LinkRecord{link.program_id,
-                                 link.partner_id,
-                                 link.code,
-                                 link.destination,
-                                 url ? url->host : std::string(),
-                                 link.status == core::LinkStatus::kActive,
-                                 link.updated_at};
+    auto facts = std::make_shared<const LinkFacts>(LinkFacts{link.id, link.program_id, link.partner_id,
+                                                             link.destination, url ? url->host : std::string(),
+                                                             link.status == core::LinkStatus::kActive});
+    links_[link.id] = LinkRecord{std::move(facts), link.code, link.updated_at};
     by_code_[link.code] = link.id;
 }
 

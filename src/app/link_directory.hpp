@@ -23,14 +23,19 @@ struct ProgramRoute {
     int window_days = 90;                          // the attribution window: how long the visitor cookie lives
 };
 
-// What a redirect needs of a link, resolved by its code.
-struct LinkRoute {
+// What a redirect needs of a link. Immutable: a change to the link stores a new one.
+struct LinkFacts {
     core::LinkId link_id;
     core::ProgramId program_id;
     core::PartnerId partner_id;
     std::string destination;
     std::string destination_host;  // lower-case, parsed once when the link is stored; "" when it is no http(s) URL
     bool active = false;
+};
+
+// A link resolved by its code, with its program: shared, not copied (a redirect copied five strings here).
+struct LinkRoute {
+    std::shared_ptr<const LinkFacts> link;        // never null in a Resolve answer
     std::shared_ptr<const ProgramRoute> program;  // never null in a Resolve answer
 };
 
@@ -39,7 +44,7 @@ struct LinkRoute {
 // OnProgramChanged), which run after each successful commit. Listeners of concurrent commits may run in
 // either order: an update older (by updated_at) than what the directory holds is ignored.
 // Thread safety: every method may be called from several threads. Reads take a shared lock for a few
-// hash lookups and copies; updates take the exclusive lock for one map change, never for I/O.
+// hash lookups and two shared_ptr copies; updates take the exclusive lock for one map change, never for I/O.
 class LinkDirectory {
   public:
     // Reads every program and link from `store` and replaces the directory's contents. Blocking (call
@@ -64,12 +69,8 @@ class LinkDirectory {
 
   private:
     struct LinkRecord {
-        core::ProgramId program_id;
-        core::PartnerId partner_id;
+        std::shared_ptr<const LinkFacts> facts;
         std::string code;
-        std::string destination;
-        std::string destination_host;
-        bool active = false;
         core::TimePoint updated_at;
     };
     struct ProgramRecord {

@@ -67,16 +67,16 @@ TEST_F(LinkDirectoryTest, LoadsEveryLinkAndResolvesCodesInAnyCase) {
     for (std::string_view code : {"spring-sale", "SPRING-SALE", "Spring-Sale"}) {
         auto route = directory.Resolve(code);
         ASSERT_TRUE(route) << code;
-        EXPECT_EQ(route->link_id, spring.id);
-        EXPECT_EQ(route->program_id, program_.id);
-        EXPECT_EQ(route->partner_id.str(), partner_);
-        EXPECT_EQ(route->destination, "https://shop.example.com/a?x=1");
-        EXPECT_TRUE(route->active);
+        EXPECT_EQ(route->link->link_id, spring.id);
+        EXPECT_EQ(route->link->program_id, program_.id);
+        EXPECT_EQ(route->link->partner_id.str(), partner_);
+        EXPECT_EQ(route->link->destination, "https://shop.example.com/a?x=1");
+        EXPECT_TRUE(route->link->active);
         ASSERT_NE(route->program, nullptr);
         EXPECT_EQ(route->program->destination_domains, std::vector<std::string>{"shop.example.com"});
         EXPECT_EQ(route->program->window_days, 30);
     }
-    EXPECT_EQ(directory.ResolveId(other.id)->link_id, other.id);
+    EXPECT_EQ(directory.ResolveId(other.id)->link->link_id, other.id);
     EXPECT_FALSE(directory.Resolve("nope"));
     EXPECT_FALSE(directory.Resolve(""));
 }
@@ -117,11 +117,11 @@ TEST_F(LinkDirectoryTest, ListenersKeepItCurrentWithoutAReload) {
         links_->Patch(admin_, link.id.str(), {.destination = "https://shop.example.com/new", .code = "renamed"}));
     EXPECT_FALSE(directory.Resolve("fresh")) << "the old code is gone";
     ASSERT_TRUE(directory.Resolve("renamed"));
-    EXPECT_EQ(directory.Resolve("renamed")->destination, "https://shop.example.com/new");
+    EXPECT_EQ(directory.Resolve("renamed")->link->destination, "https://shop.example.com/new");
 
     clock_.Advance(1);
     ASSERT_TRUE(links_->Patch(admin_, link.id.str(), {.status = "disabled"}));
-    EXPECT_FALSE(directory.Resolve("renamed")->active);
+    EXPECT_FALSE(directory.Resolve("renamed")->link->active);
 
     clock_.Advance(1);
     ASSERT_TRUE(programs_->Patch(admin_, program_.id.str(),
@@ -130,7 +130,8 @@ TEST_F(LinkDirectoryTest, ListenersKeepItCurrentWithoutAReload) {
 
     auto failed = links_->Patch(admin_, link.id.str(), {.destination = "https://evil.example.org/"});
     ASSERT_FALSE(failed);
-    EXPECT_EQ(directory.Resolve("renamed")->destination, "https://shop.example.com/new") << "no commit, no change";
+    EXPECT_EQ(directory.Resolve("renamed")->link->destination, "https://shop.example.com/new")
+        << "no commit, no change";
 }
 
 TEST_F(LinkDirectoryTest, AnOlderStateArrivingLateIsIgnored) {
@@ -141,7 +142,7 @@ TEST_F(LinkDirectoryTest, AnOlderStateArrivingLateIsIgnored) {
     older.updated_at.unix_ms -= 10;
     older.destination = "https://shop.example.com/stale";
     directory.OnLinkChanged(older);
-    EXPECT_EQ(directory.Resolve("racy")->destination, link.destination);
+    EXPECT_EQ(directory.Resolve("racy")->link->destination, link.destination);
 
     auto stale_program = program_;
     stale_program.updated_at.unix_ms -= 10;
@@ -160,7 +161,8 @@ TEST_F(LinkDirectoryTest, ReadersAndAWriterRunTogether) {
     for (int t = 0; t < 3; ++t) {
         readers.emplace_back([&] {
             while (!stop) {
-                if (auto r = directory.Resolve("busy"); r && r->destination.starts_with("https://shop.example.com/"))
+                if (auto r = directory.Resolve("busy");
+                    r && r->link->destination.starts_with("https://shop.example.com/"))
                     ++resolved;
             }
         });
@@ -179,7 +181,7 @@ TEST_F(LinkDirectoryTest, ReadersAndAWriterRunTogether) {
     stop = true;
     for (auto& r : readers) r.join();
     EXPECT_GT(resolved.load(), before_writes);
-    EXPECT_EQ(directory.Resolve("busy")->destination, "https://shop.example.com/1999");
+    EXPECT_EQ(directory.Resolve("busy")->link->destination, "https://shop.example.com/1999");
 }
 
 }  // namespace

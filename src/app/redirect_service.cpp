@@ -21,8 +21,8 @@ core::Error NoSuchLink() { return core::Error::NotFound("no such link"); }
 // Only a destination still on the program's domains is followed: the program may have dropped one
 // since the link was saved.
 bool DestinationAllowed(const LinkRoute& route) {
-    return !route.destination_host.empty() &&
-           core::HostAllowed(route.destination_host, route.program->destination_domains);
+    return !route.link->destination_host.empty() &&
+           core::HostAllowed(route.link->destination_host, route.program->destination_domains);
 }
 
 core::Utm CleanUtm(const core::Utm& raw) {
@@ -74,9 +74,9 @@ std::vector<std::string> VisitKeys(const core::Click& click, bool returning) {
 core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& visit, core::TimePoint at) {
     core::Click c;
     c.id = core::ClickId::Generate(at, deps_.random);
-    c.program_id = route.program_id;
-    c.partner_id = route.partner_id;
-    c.link_id = route.link_id;
+    c.program_id = route.link->program_id;
+    c.partner_id = route.link->partner_id;
+    c.link_id = route.link->link_id;
     c.visitor_id = visit.visitor ? *visit.visitor : core::VisitorId::Generate(at, deps_.random);
     c.at = at;
     c.referrer_host = visit.referrer_host;
@@ -111,7 +111,7 @@ void RedirectService::Record(core::Click click, bool returning, std::function<vo
 
 void RedirectService::Redirect(const RedirectRequest& request, RedirectDone done) {
     auto route = links_.Resolve(request.code);
-    if (!route || !route->active || !DestinationAllowed(*route)) return done(core::Fail(NoSuchLink()));
+    if (!route || !route->link->active || !DestinationAllowed(*route)) return done(core::Fail(NoSuchLink()));
 
     const Visit visit{.visitor = core::VisitorId::Parse(request.visitor_cookie),
                       .user_agent = request.user_agent,
@@ -121,7 +121,7 @@ void RedirectService::Redirect(const RedirectRequest& request, RedirectDone done
                       .utm = &request.utm};
     RedirectAnswer answer;
     answer.click = BuildClick(*route, visit, deps_.clock.Now());
-    answer.location = core::WithClickId(route->destination, answer.click.id.str());
+    answer.location = core::WithClickId(route->link->destination, answer.click.id.str());
     answer.cookie_max_age_s = std::int64_t{route->program->window_days} * kSecondsPerDay;
     auto click = answer.click;
     Record(std::move(click), visit.visitor.has_value(),
@@ -161,7 +161,7 @@ core::Result<RedirectService::ServerVisit> RedirectService::CheckServerClick(con
         }
     }
     if (auto ok = errors.ToResult(); !ok) return core::Fail(ok.error());
-    if (!out.route->active) return core::Fail(core::Error::Conflict("the link is disabled"));
+    if (!out.route->link->active) return core::Fail(core::Error::Conflict("the link is disabled"));
     return out;
 }
 
@@ -178,12 +178,12 @@ std::optional<LinkRoute> RedirectService::ServerClickLink(const Principal& who, 
         route = links_.ResolveId(*id);
     }
     // An ingest key sees only its program's links: the others are as unknown as missing ones.
-    if (route && who.scope.kind == core::Scope::Kind::kIngest && who.scope.target != route->program_id.str()) {
+    if (route && who.scope.kind == core::Scope::Kind::kIngest && who.scope.target != route->link->program_id.str()) {
         route.reset();
     }
     if (!route) {
         errors.Add(request.code ? "code" : "link_id", "no such link");
-    } else if (request.code && request.link_id && route->link_id.str() != *request.link_id) {
+    } else if (request.code && request.link_id && route->link->link_id.str() != *request.link_id) {
         errors.Add("link_id", "names another link than code");
         route.reset();
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -93,6 +94,12 @@ TEST(NewIdBody, EncodesMixedBitsInOrder) {
     } random;
     EXPECT_EQ(NewIdBody(TimePoint{1'469'918'176'385}, random), "01aryz6s41041061050r3gg28a");
 }
+
+#if defined(__GLIBCXX__)
+// See the comment on std::hash<Id>: the containers must keep each node's hash code.
+static_assert(std::__cache_default<LinkId, std::hash<LinkId>>::value,
+              "libstdc++ no longer stores Id hash codes in unordered containers");
+#endif
 
 TEST(Id, ParseRefusesMalformedIds) {
     const std::string body = "01jd8x3k5m7n9p1q2r3s4t5v6w";

@@ -327,6 +327,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool response_keep_alive_ = false;
     std::string path_;
     std::string route_;
+    std::string remote_ip_;  // "" until the first request asks
     int status_ = 0;
     std::size_t body_bytes_ = 0;
     Clock::time_point started_;
@@ -419,7 +420,8 @@ void Session::OnReadError(const beast::error_code& ec) {
 
 void Session::Dispatch() {
     request_keep_alive_ = parser_->get().keep_alive();
-    Request request = ToRequest(parser_->release(), RemoteIp(socket_));
+    if (remote_ip_.empty()) remote_ip_ = RemoteIp(socket_);  // a connection's peer never changes: one getpeername
+    Request request = ToRequest(parser_->release(), remote_ip_);
     parser_.reset();
     ExpiresNever();
     state_ = State::kAwaitingHandler;
