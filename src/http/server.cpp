@@ -99,6 +99,14 @@ bool IsSafeHeader(const Header& h) {
            std::none_of(h.value.begin(), h.value.end(), breaks_line);
 }
 
+// A field value without its optional whitespace (RFC 9110 5.5).
+std::string_view TrimOws(std::string_view value) {
+    const auto ows = [](char c) { return c == ' ' || c == '\t'; };
+    while (!value.empty() && ows(value.front())) value.remove_prefix(1);
+    while (!value.empty() && ows(value.back())) value.remove_suffix(1);
+    return value;
+}
+
 // Statuses whose responses carry no body, and so no Content-Length.
 bool HasBody(int status) { return status != 204 && status != 304; }
 
@@ -163,7 +171,7 @@ std::string WireHead(const Response& res, unsigned version, bool keep_alive) {
         }
         out += h.name;
         out += ": ";
-        out += h.value;
+        out += TrimOws(h.value);  // as Beast's fields did: no leading or trailing spaces and tabs
         out += "\r\n";
     }
     // HTTP/1.1 keeps a connection open unless told otherwise, HTTP/1.0 closes it unless told otherwise.

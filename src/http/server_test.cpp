@@ -201,6 +201,7 @@ TEST_P(ServerProtocolTest, TransportSetsContentLengthAndConnection) {
         res.SetHeader("X-Nul", std::string("a\0b", 3));
         res.SetHeader("X-Colon:Injected-Name", "yes");
         res.SetHeader("X-Kept", "a value, with: punctuation");
+        res.SetHeader("X-Padded", " \tpadded value\t ");
         respond(std::move(res));
     });
     const auto res = Fetch(port(), "GET", "/");
@@ -217,6 +218,7 @@ TEST_P(ServerProtocolTest, TransportSetsContentLengthAndConnection) {
     EXPECT_FALSE(res.HasHeader("x-nul"));
     EXPECT_FALSE(res.HasHeader("x-colon"));
     EXPECT_EQ(res.Header("x-kept"), "a value, with: punctuation");
+    EXPECT_EQ(res.Header("x-padded"), "padded value");
 }
 
 TEST_P(ServerProtocolTest, BodyOverLimitIs413AndCloses) {
