@@ -15,11 +15,6 @@ constexpr std::size_t kFlushAt = 4 * 1024 * 1024;
 // The unix VFS writes at most 128 KiB per call (it masks the length to 17 bits): larger gathers go down in
 // pieces of this size.
 constexpr std::size_t kMaxWrite = 120 * 1024;
-// The WAL format (https://www.sqlite.org/fileformat2.html#walformat): a 32-byte file header, then frames of a
-// 24-byte header and a page; bytes 4-7 of a frame header are the database's size in pages after a commit,
-// zero for the other frames.
-constexpr int kWalHeaderBytes = 32;
-constexpr int kFrameHeaderBytes = 24;
 
 std::atomic<std::uint64_t> writes_asked{0};
 std::atomic<std::uint64_t> writes_passed_down{0};
@@ -32,10 +27,7 @@ struct BufferedFile {
     unsigned char* data;
     std::size_t size;
     std::size_t capacity;
-    sqlite3_int64 offset;    // where data[0] goes in the file
-    bool flush_next_write;   // the next write is the page of a commit frame
-    BufferedFile* wal;       // on a database file: its open WAL file, if any
-    BufferedFile* database;  // on a WAL file: its database file, if opened through this VFS
+    sqlite3_int64 offset;  // where data[0] goes in the file
 };
 
 constexpr std::size_t kRealOffset = (sizeof(BufferedFile) + 15) / 16 * 16;
@@ -44,33 +36,23 @@ BufferedFile* Self(sqlite3_file* file) { return reinterpret_cast<BufferedFile*>(
 sqlite3_file* Real(sqlite3_file* file) { return Self(file)->real; }
 sqlite3_vfs* Base(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
 
-// Writes what has gathered. What a failed write did not write stays gathered, to be written again by the
-// next flush: so no later sync can succeed while any of it is missing from the file, and nothing after it
-// reaches the file before it.
+// Writes what has gathered; the buffer is empty afterwards either way (a failed write fails the operation
+// that asked for it, and SQLite does not count those frames written).
 int Flush(BufferedFile* f) {
-    std::size_t at = 0;
     int rc = SQLITE_OK;
-    while (at < f->size) {
+    for (std::size_t at = 0; at < f->size && rc == SQLITE_OK; at += kMaxWrite) {
         const std::size_t n = std::min(kMaxWrite, f->size - at);
         rc = f->real->pMethods->xWrite(f->real, f->data + at, static_cast<int>(n),
                                        f->offset + static_cast<sqlite3_int64>(at));
         writes_passed_down.fetch_add(1, std::memory_order_relaxed);
-        if (rc != SQLITE_OK) break;
-        at += n;
     }
-    if (at > 0) {
-        std::memmove(f->data, f->data + at, f->size - at);
-        f->size -= at;
-        f->offset += static_cast<sqlite3_int64>(at);
-    }
+    f->size = 0;
     return rc;
 }
 
 int Close(sqlite3_file* file) {
     BufferedFile* f = Self(file);
     const int flushed = Flush(f);
-    if (f->database != nullptr) f->database->wal = nullptr;
-    if (f->wal != nullptr) f->wal->database = nullptr;
     sqlite3_free(f->data);
     f->data = nullptr;
     f->capacity = 0;
@@ -87,14 +69,6 @@ int Write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset) 
     BufferedFile* f = Self(file);
     if (!f->buffered) return f->real->pMethods->xWrite(f->real, in, amount, offset);
     writes_asked.fetch_add(1, std::memory_order_relaxed);
-    // A frame header (24 bytes) whose "database size" field is not zero begins a commit frame. Its frames go
-    // to the file at once, the header now and its page with the next write, whatever the connection's
-    // `synchronous`: SQLite publishes a commit to other connections right after writing it, and without a
-    // sync unless synchronous is FULL.
-    const bool commit_header = amount == kFrameHeaderBytes && offset >= kWalHeaderBytes &&
-                               std::memcmp(static_cast<const unsigned char*>(in) + 4, "\0\0\0\0", 4) != 0;
-    const bool flush_now = commit_header || f->flush_next_write;
-    f->flush_next_write = commit_header;
     if (f->size > 0 && offset != f->offset + static_cast<sqlite3_int64>(f->size)) {
         if (int rc = Flush(f); rc != SQLITE_OK) return rc;
     }
@@ -115,7 +89,7 @@ int Write(sqlite3_file* file, const void* in, int amount, sqlite3_int64 offset) 
     }
     std::memcpy(f->data + f->size, in, n);
     f->size += n;
-    return flush_now || f->size >= kFlushAt ? Flush(f) : SQLITE_OK;
+    return f->size >= kFlushAt ? Flush(f) : SQLITE_OK;
 }
 
 int Truncate(sqlite3_file* file, sqlite3_int64 size) {
@@ -151,17 +125,8 @@ int DeviceCharacteristics(sqlite3_file* file) { return Real(file)->pMethods->xDe
 int ShmMap(sqlite3_file* file, int page, int size, int extend, void volatile** out) {
     return Real(file)->pMethods->xShmMap(Real(file), page, size, extend, out);
 }
-// Releasing the WAL's write lock (lock 0 of the database file's shared memory) ends a write transaction.
-// What is still gathered then belongs to none that committed (a commit's frames are written as they come):
-// frames a rolled-back transaction spilled. They are dropped, not written: once the lock is free another
-// connection may commit frames at those offsets.
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
-    BufferedFile* f = Self(file);
-    if (offset == 0 && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE) && f->wal != nullptr) {
-        f->wal->size = 0;
-        f->wal->flush_next_write = false;
-    }
-    return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+    return Real(file)->pMethods->xShmLock(Real(file), offset, n, flags);
 }
 void ShmBarrier(sqlite3_file* file) { Real(file)->pMethods->xShmBarrier(Real(file)); }
 int ShmUnmap(sqlite3_file* file, int delete_flag) { return Real(file)->pMethods->xShmUnmap(Real(file), delete_flag); }
@@ -174,7 +139,7 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
 }
 
 // One table per version of the real file's methods, so SQLite never calls a method the real file lacks.
-constexpr sqlite3_io_methods MethodsOfVersion(int version) {
+sqlite3_io_methods MethodsOfVersion(int version) {
     sqlite3_io_methods m{};
     m.iVersion = version;
     m.xClose = Close;
@@ -202,12 +167,7 @@ constexpr sqlite3_io_methods MethodsOfVersion(int version) {
     return m;
 }
 
-constexpr sqlite3_io_methods kMethods[] = {MethodsOfVersion(1), MethodsOfVersion(2), MethodsOfVersion(3)};
-
-bool IsOurs(const sqlite3_file* file) {
-    return file != nullptr && file->pMethods != nullptr && file->pMethods >= &kMethods[0] &&
-           file->pMethods <= &kMethods[2];
-}
+const sqlite3_io_methods kMethods[] = {MethodsOfVersion(1), MethodsOfVersion(2), MethodsOfVersion(3)};
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
     BufferedFile* f = Self(file);
@@ -218,25 +178,11 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
     f->size = 0;
     f->capacity = 0;
     f->offset = 0;
-    f->flush_next_write = false;
-    f->wal = nullptr;
-    f->database = nullptr;
-    f->real->pMethods = nullptr;
     sqlite3_vfs* base = Base(vfs);
     const int rc = base->xOpen(base, name, f->real, flags, out_flags);
-    if (rc != SQLITE_OK || f->real->pMethods == nullptr) {
-        if (f->real->pMethods != nullptr) f->real->pMethods->xClose(f->real);
-        return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
-    }
-    const int version = f->real->pMethods->iVersion;
-    f->base.pMethods = &kMethods[(version < 1 ? 1 : version > 3 ? 3 : version) - 1];
-    if (f->buffered && name != nullptr) {
-        // The database file, to learn from its shared-memory locks when a write transaction ends.
-        sqlite3_file* database = sqlite3_database_file_object(name);
-        if (IsOurs(database)) {
-            f->database = Self(database);
-            f->database->wal = f;
-        }
+    if (rc == SQLITE_OK && f->real->pMethods != nullptr) {
+        const int version = f->real->pMethods->iVersion;
+        f->base.pMethods = &kMethods[(version < 1 ? 1 : version > 3 ? 3 : version) - 1];
     }
     return rc;
 }

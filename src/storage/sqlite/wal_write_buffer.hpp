@@ -12,11 +12,8 @@ namespace rt::storage::sqlite {
 // VFS takes at most 128 KiB a call) over ~41 pages.
 //
 // Durability is unchanged: SQLite counts a frame written only once the WAL is synced, and every sync
-// writes the gathered bytes first. A commit's own frames go to the file as soon as its commit frame is
-// written, since SQLite publishes a commit to the other connections right then (and syncs first only at
-// synchronous = FULL). A failed write fails the operation that asked for it and keeps the unwritten
-// bytes gathered, so no later sync succeeds without them. Frames a rolled-back transaction spilled are
-// dropped when the WAL's write lock is released, before another connection can write at their offsets.
+// writes the gathered bytes first; a failed write fails the sync, so the commit fails. Other connections
+// read only frames that a synced commit published.
 //
 // Registers the VFS on the first call (thread-safe); nullptr when that failed, for the default VFS.
 const char* WalBufferingVfs();
