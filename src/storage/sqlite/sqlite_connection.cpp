@@ -5,8 +5,6 @@
 #include <mutex>
 #include <utility>
 
-#include "storage/sqlite/wal_write_buffer.hpp"
-
 namespace rt::storage::sqlite {
 
 namespace {
@@ -127,7 +125,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Co
     ConfigureLibraryOnce();
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, WalBufferingVfs());
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     DbHandle db(raw);
     if (rc != SQLITE_OK) return core::Fail(CannotOpen(path, sqlite3_errstr(rc)));
     if (auto ok = Configure(db.get(), path, role, bulk_load); !ok) return core::Fail(ok.error());
