@@ -33,20 +33,19 @@ std::optional<LinkRoute> LinkDirectory::Resolve(std::string_view code) const {
     std::shared_lock lock(mu_);
     auto it = by_code_.find(normalized);
     if (it == by_code_.end()) return std::nullopt;
-    return RouteOf(it->second);
+    return RouteOf(*it->second);
 }
 
 std::optional<LinkRoute> LinkDirectory::ResolveId(const core::LinkId& id) const {
     std::shared_lock lock(mu_);
-    return RouteOf(id);
+    auto it = links_.find(id);
+    if (it == links_.end()) return std::nullopt;
+    return RouteOf(it->second);
 }
 
-std::optional<LinkRoute> LinkDirectory::RouteOf(const core::LinkId& id) const {
-    auto link = links_.find(id);
-    if (link == links_.end()) return std::nullopt;
-    auto program = programs_.find(link->second.facts->program_id);
-    if (program == programs_.end()) return std::nullopt;
-    return LinkRoute{link->second.facts, program->second.route};
+std::optional<LinkRoute> LinkDirectory::RouteOf(const LinkRecord& link) {
+    if (!link.program->route) return std::nullopt;  // a link whose program was never put
+    return LinkRoute{link.facts, link.program->route};
 }
 
 void LinkDirectory::OnLinkChanged(const core::Link& link) {
@@ -99,8 +98,11 @@ void LinkDirectory::PutLink(const core::Link& link) {
     auto facts = std::make_shared<const LinkFacts>(LinkFacts{link.id, link.program_id, link.partner_id,
                                                              link.destination, url ? url->host : std::string(),
                                                              link.status == core::LinkStatus::kActive});
-    links_[link.id] = LinkRecord{std::move(facts), link.code, link.updated_at};
-    by_code_[link.code] = link.id;
+    // A program not put yet gets an empty record, which its PutProgram fills: listeners may run in either order.
+    const ProgramRecord* program = &programs_[link.program_id];
+    LinkRecord& record = links_[link.id];
+    record = LinkRecord{std::move(facts), link.code, link.updated_at, program};
+    by_code_[link.code] = &record;
 }
 
 void LinkDirectory::PutProgram(const core::Program& program) {

@@ -43,8 +43,8 @@ struct LinkRoute {
 // Loaded once at start (Load), then kept current by the services' change listeners (OnLinkChanged,
 // OnProgramChanged), which run after each successful commit. Listeners of concurrent commits may run in
 // either order: an update older (by updated_at) than what the directory holds is ignored.
-// Thread safety: every method may be called from several threads. Reads take a shared lock for a few
-// hash lookups and two shared_ptr copies; updates take the exclusive lock for one map change, never for I/O.
+// Thread safety: every method may be called from several threads. Reads take a shared lock for one hash
+// lookup and two shared_ptr copies; updates take the exclusive lock for one map change, never for I/O.
 class LinkDirectory {
   public:
     // Reads every program and link from `store` and replaces the directory's contents. Blocking (call
@@ -68,23 +68,28 @@ class LinkDirectory {
     std::size_t link_count() const;
 
   private:
+    struct ProgramRecord {
+        std::shared_ptr<const ProgramRoute> route;  // null until the program itself is put
+        core::TimePoint updated_at;
+    };
     struct LinkRecord {
         std::shared_ptr<const LinkFacts> facts;
         std::string code;
         core::TimePoint updated_at;
-    };
-    struct ProgramRecord {
-        std::shared_ptr<const ProgramRoute> route;
-        core::TimePoint updated_at;
+        const ProgramRecord* program = nullptr;  // its program's node in programs_, never null once put
     };
 
     // Precondition: mu_ held exclusively.
     void PutLink(const core::Link& link);
     void PutProgram(const core::Program& program);
-    std::optional<LinkRoute> RouteOf(const core::LinkId& id) const;  // precondition: mu_ held
+    static std::optional<LinkRoute> RouteOf(const LinkRecord& link);  // precondition: mu_ held
 
+    // A redirect is one lookup by code: by_code_ points at the link's node in links_, which points at its
+    // program's node in programs_. Nodes of an unordered_map stay where they are until erased, and neither map
+    // erases a node except in Load, which clears all three. (Two lookups more, by link id and by program id, were
+    // ~4 % of a click's CPU with 10,000 links: each missed the cache.)
     mutable std::shared_mutex mu_;
-    std::unordered_map<std::string, core::LinkId> by_code_;        // normalized code → link; guarded by mu_
+    std::unordered_map<std::string, const LinkRecord*> by_code_;   // normalized code → link; guarded by mu_
     std::unordered_map<core::LinkId, LinkRecord> links_;           // guarded by mu_
     std::unordered_map<core::ProgramId, ProgramRecord> programs_;  // guarded by mu_
 };

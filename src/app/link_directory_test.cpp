@@ -151,6 +151,32 @@ TEST_F(LinkDirectoryTest, AnOlderStateArrivingLateIsIgnored) {
     EXPECT_EQ(directory.Resolve("racy")->program->window_days, 30);
 }
 
+TEST_F(LinkDirectoryTest, ALinkWhoseProgramArrivesLaterResolvesOnceItDoes) {
+    // Listeners of concurrent commits run in either order: a new program's first link may come first.
+    LinkDirectory directory;
+    core::Program later = program_;
+    later.id = core::ProgramId::Generate(clock_.Now(), random_);
+    core::Link link = NewLink("early");
+    link.id = core::LinkId::Generate(clock_.Now(), random_);
+    link.program_id = later.id;
+    link.code = "early-bird";
+    directory.OnLinkChanged(link);
+    EXPECT_FALSE(directory.Resolve("early-bird")) << "no program yet: not a route";
+    EXPECT_FALSE(directory.ResolveId(link.id));
+
+    later.attribution.window_days = 7;
+    directory.OnProgramChanged(later);
+    auto route = directory.Resolve("early-bird");
+    ASSERT_TRUE(route);
+    EXPECT_EQ(route->link->link_id, link.id);
+    EXPECT_EQ(route->program->window_days, 7);
+    EXPECT_EQ(directory.ResolveId(link.id)->program->window_days, 7);
+
+    ASSERT_TRUE(directory.Load(*store_)) << "a reload replaces everything";
+    EXPECT_FALSE(directory.Resolve("early-bird")) << "not in the store";
+    EXPECT_EQ(directory.Resolve("early")->program->window_days, 30);
+}
+
 TEST_F(LinkDirectoryTest, ReadersAndAWriterRunTogether) {
     LinkDirectory directory;
     auto link = NewLink("busy");
