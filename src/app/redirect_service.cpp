@@ -61,10 +61,11 @@ namespace {
 // The names under which UniqueVisits remembers a visit: the visitor id, and for a visitor without a
 // cookie also the address hash and device, so that the cookie-less first click and the next one (with
 // the cookie it was given) count once.
-std::vector<std::string> VisitKeys(const core::Click& click, bool returning) {
-    std::vector<std::string> keys{click.link_id.str() + "|v|" + click.visitor_id.str()};
+UniqueVisits::Keys VisitKeys(const core::Click& click, bool returning) {
+    UniqueVisits::Keys keys;
+    keys.Add(UniqueVisits::KeyOf({click.link_id.str(), "v", click.visitor_id.str()}));
     if (!returning && !click.ip_hash.empty()) {
-        keys.push_back(click.link_id.str() + "|ip|" + click.ip_hash + "|" + std::string(core::ToString(click.device)));
+        keys.Add(UniqueVisits::KeyOf({click.link_id.str(), "ip", click.ip_hash, core::ToString(click.device)}));
     }
     return keys;
 }
@@ -92,19 +93,19 @@ core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& vis
         c.ip_hash = vault_.KeyedHash("ip", core::ToString(*visit.ip));
     }
     // Bots are never counted, so they are never unique and never make a person's visit a repeat.
-    c.unique = !c.bot && visits_.Visit(VisitKeys(c, visit.visitor.has_value()), at);
+    c.unique = !c.bot && visits_.Visit(VisitKeys(c, visit.visitor.has_value()).span(), at);
     return c;
 }
 
 void RedirectService::Record(core::Click click, bool returning, std::function<void(core::Result<void>)> done) {
-    const auto keys = click.unique ? VisitKeys(click, returning) : std::vector<std::string>{};
+    const auto keys = click.unique ? VisitKeys(click, returning) : UniqueVisits::Keys{};
     const auto at = click.at;
     auto submitted = writer_.Submit(std::move(click), [this, keys, at, done](const core::Result<void>& written) {
-        if (!written) visits_.Forget(keys, at);
+        if (!written) visits_.Forget(keys.span(), at);
         done(written);
     });
     if (!submitted) {
-        visits_.Forget(keys, at);
+        visits_.Forget(keys.span(), at);
         done(core::Fail(submitted.error()));
     }
 }
@@ -171,21 +172,18 @@ std::optional<LinkRoute> RedirectService::ServerClickLink(const Principal& who, 
         errors.Add("code", "code or link_id is required");
         return std::nullopt;
     }
-    std::optional<LinkRoute> route;
-    if (request.code) {
-        route = links_.Resolve(*request.code);
-    } else if (auto id = core::LinkId::Parse(*request.link_id)) {
-        route = links_.ResolveId(*id);
-    }
+    const auto id = request.code ? std::nullopt : core::LinkId::Parse(*request.link_id);
+    const std::optional<LinkRoute> route = request.code ? links_.Resolve(*request.code)
+                                           : id         ? links_.ResolveId(*id)
+                                                        : std::nullopt;
     // An ingest key sees only its program's links: the others are as unknown as missing ones.
-    if (route && who.scope.kind == core::Scope::Kind::kIngest && who.scope.target != route->link->program_id.str()) {
-        route.reset();
-    }
-    if (!route) {
+    if (!route || (who.scope.kind == core::Scope::Kind::kIngest && who.scope.target != route->link->program_id.str())) {
         errors.Add(request.code ? "code" : "link_id", "no such link");
-    } else if (request.code && request.link_id && route->link->link_id.str() != *request.link_id) {
+        return std::nullopt;
+    }
+    if (request.code && request.link_id && route->link->link_id.str() != *request.link_id) {
         errors.Add("link_id", "names another link than code");
-        route.reset();
+        return std::nullopt;
     }
     return route;
 }
