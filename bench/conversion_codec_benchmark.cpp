@@ -1,6 +1,6 @@
 // The JSON codec of a conversion: decoding a POST /api/v1/conversions body (parse, then the field
-// checks of ParseConversionInput) and encoding the answer (ToJson of the conversion and its commission,
-// then serialization), the two JSON steps of every ingest request.
+// checks of ParseConversionInput) and encoding the answer (ConversionJson: the conversion and its commission
+// written as JSON text), the two JSON steps of every ingest request.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -64,7 +64,7 @@ BENCHMARK(BM_DecodeConversionRequest);
 
 void BM_EncodeConversionAnswer(benchmark::State& state) {
     const auto recorded = ExampleConversion();
-    for (auto _ : state) benchmark::DoNotOptimize(http::ToJson(recorded.conversion, recorded.commissions).dump());
+    for (auto _ : state) benchmark::DoNotOptimize(http::ConversionJson(recorded.conversion, recorded.commissions));
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_EncodeConversionAnswer);

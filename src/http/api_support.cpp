@@ -10,11 +10,13 @@
 
 namespace rt::http {
 
-Response JsonResponse(int status, const nlohmann::json& body) {
+Response JsonResponse(int status, const nlohmann::json& body) { return JsonTextResponse(status, body.dump()); }
+
+Response JsonTextResponse(int status, std::string body) {
     Response res;
     res.status = status;
     res.SetHeader("Content-Type", "application/json");
-    res.body = body.dump();
+    res.body = std::move(body);
     return res;
 }
 

@@ -18,6 +18,8 @@
 namespace rt::http {
 
 Response JsonResponse(int status, const nlohmann::json& body);
+// `body` is JSON text already (JsonWriter).
+Response JsonTextResponse(int status, std::string body);
 
 // The body as a JSON object: 415 unless Content-Type is application/json; 400 for an empty body,
 // invalid JSON, or anything but an object at the top level. The Response is the problem to send.

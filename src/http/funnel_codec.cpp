@@ -89,42 +89,64 @@ nlohmann::json ToJson(const core::Referral& r, const core::Customer& customer, p
             {"updated_at", core::FormatRfc3339(r.updated_at)}};
 }
 
-nlohmann::json ToJson(const core::Conversion& c, const std::vector<core::Commission>& commissions) {
-    nlohmann::json credits = nlohmann::json::array();
+void WriteConversion(JsonWriter& w, const core::Conversion& c, const std::vector<core::Commission>& commissions) {
+    // Keys in std::string order, as an nlohmann object holds them (JsonWriter).
+    const auto id_or_null = [&w](const auto& id) -> JsonWriter& { return id ? w.String(id->str()) : w.Null(); };
+    w.BeginObject();
+    w.Key("amount").Int(c.amount.amount);
+    w.Key("attribution").BeginObject();
+    w.Key("credits").BeginArray();
     for (const auto& credit : c.attribution.credits) {
-        credits.push_back({{"partner_id", credit.partner_id.str()},
-                           {"weight", static_cast<double>(credit.weight_ppm) / 1e6},
-                           {"weight_ppm", credit.weight_ppm},
-                           {"click_id", OrNull(credit.click_id)}});
+        w.BeginObject();
+        w.Key("click_id").StringOrNull(credit.click_id);
+        w.Key("partner_id").String(credit.partner_id.str());
+        w.Key("weight").Double(static_cast<double>(credit.weight_ppm) / 1e6);
+        w.Key("weight_ppm").Int(credit.weight_ppm);
+        w.EndObject();
     }
-    nlohmann::json coms = nlohmann::json::array();
+    w.EndArray();
+    w.Key("model").String(core::ToString(c.attribution.model));
+    w.Key("source").String(core::ToString(c.attribution.source));
+    w.EndObject();
+    w.Key("click_id").StringOrNull(c.click_id);
+    w.Key("commissions").BeginArray();
     for (const auto& com : commissions) {
-        coms.push_back({{"id", com.id.str()},
-                        {"object", "commission"},
-                        {"partner_id", com.partner_id.str()},
-                        {"amount", MoneyJson(com.amount)},
-                        {"status", core::ToString(com.status)},
-                        {"reverses", OrNull(com.reverses)}});
+        w.BeginObject();
+        w.Key("amount").BeginObject();
+        w.Key("amount").Int(com.amount.amount);
+        w.Key("currency").String(com.amount.currency.code());
+        w.EndObject();
+        w.Key("id").String(com.id.str());
+        w.Key("object").String("commission");
+        w.Key("partner_id").String(com.partner_id.str());
+        w.Key("reverses");
+        id_or_null(com.reverses);
+        w.Key("status").String(core::ToString(com.status));
+        w.EndObject();
     }
-    return {{"id", c.id.str()},
-            {"object", "conversion"},
-            {"program_id", c.program_id.str()},
-            {"external_id", c.external_id},
-            {"type", core::ToString(c.type)},
-            {"refund_of", OrNull(c.refund_of)},
-            {"amount", c.amount.amount},
-            {"currency", c.amount.currency.code()},
-            {"occurred_at", core::FormatRfc3339(c.occurred_at)},
-            {"referral_id", OrNull(c.referral_id)},
-            {"customer_id", OrNull(c.customer_id)},
-            {"click_id", OrNull(c.click_id)},
-            {"coupon", OrNull(c.coupon_code)},
-            {"attribution",
-             {{"model", core::ToString(c.attribution.model)},
-              {"source", core::ToString(c.attribution.source)},
-              {"credits", std::move(credits)}}},
-            {"commissions", std::move(coms)},
-            {"created_at", core::FormatRfc3339(c.created_at)}};
+    w.EndArray();
+    w.Key("coupon").StringOrNull(c.coupon_code);
+    w.Key("created_at").String(core::FormatRfc3339(c.created_at));
+    w.Key("currency").String(c.amount.currency.code());
+    w.Key("customer_id");
+    id_or_null(c.customer_id);
+    w.Key("external_id").String(c.external_id);
+    w.Key("id").String(c.id.str());
+    w.Key("object").String("conversion");
+    w.Key("occurred_at").String(core::FormatRfc3339(c.occurred_at));
+    w.Key("program_id").String(c.program_id.str());
+    w.Key("referral_id");
+    id_or_null(c.referral_id);
+    w.Key("refund_of");
+    id_or_null(c.refund_of);
+    w.Key("type").String(core::ToString(c.type));
+    w.EndObject();
+}
+
+std::string ConversionJson(const core::Conversion& conversion, const std::vector<core::Commission>& commissions) {
+    JsonWriter w(1024);
+    WriteConversion(w, conversion, commissions);
+    return w.Take();
 }
 
 nlohmann::json ToJson(const core::Event& e) {

@@ -63,7 +63,7 @@ Response ReferralResponse(FunnelContext& ctx, const app::Principal& who, const c
 Response ConversionResponse(const core::Result<app::ConversionOutcome>& r, int status, Method method,
                             std::string_view path) {
     if (!r) return ErrorResponseLogged(r.error(), method, path);
-    return JsonResponse(status, ToJson(r->conversion, r->commissions));
+    return JsonTextResponse(status, ConversionJson(r->conversion, r->commissions));
 }
 
 Response ConversionResponse(const core::Result<app::ConversionOutcome>& r, int status, const Request& req) {
@@ -201,17 +201,19 @@ void AddConversionRoutes(Router& router, FunnelContext& ctx) {
                [&ctx](const Request& req, const PathParams&, const Responder& respond) {
                    return RecordConversionFast(ctx, req, respond);
                });
-    router.Add(
-        Method::kGet, "/api/v1/conversions",
-        Authed(ctx.keys, [&ctx](const Request& req, const PathParams&, const app::Principal& who) {
-            auto page = ReadPage(req);
-            if (!page) return ErrorResponseLogged(page.error(), req);
-            auto list = ctx.conversions.List(who, QueryValue(req, "program_id"), QueryValue(req, "partner_id"), *page);
-            if (!list) return ErrorResponseLogged(list.error(), req);
-            nlohmann::json data = nlohmann::json::array();
-            for (const auto& c : list->data) data.push_back(ToJson(c.conversion, c.commissions));
-            return JsonResponse(200, {{"object", "list"}, {"data", std::move(data)}, {"has_more", list->has_more}});
-        }));
+    router.Add(Method::kGet, "/api/v1/conversions",
+               Authed(ctx.keys, [&ctx](const Request& req, const PathParams&, const app::Principal& who) {
+                   auto page = ReadPage(req);
+                   if (!page) return ErrorResponseLogged(page.error(), req);
+                   auto list =
+                       ctx.conversions.List(who, QueryValue(req, "program_id"), QueryValue(req, "partner_id"), *page);
+                   if (!list) return ErrorResponseLogged(list.error(), req);
+                   JsonWriter w(1024 * (list->data.size() + 1));
+                   w.BeginObject().Key("data").BeginArray();
+                   for (const auto& c : list->data) WriteConversion(w, c.conversion, c.commissions);
+                   w.EndArray().Key("has_more").Bool(list->has_more).Key("object").String("list").EndObject();
+                   return JsonTextResponse(200, w.Take());
+               }));
     router.Add(Method::kGet, "/api/v1/conversions/{id}",
                Authed(ctx.keys, [&ctx](const Request& req, const PathParams& params, const app::Principal& who) {
                    return ConversionResponse(ctx.conversions.Get(who, params.Get("id")), 200, req);
