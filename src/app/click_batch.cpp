@@ -6,10 +6,10 @@
 namespace rt::app {
 
 core::Result<void> AfterClicksInserted(const Deps& deps, ports::StoreTx& tx, std::span<const core::Click> clicks,
-                                       ClickRollups rollups) {
+                                       RollupWrites rollups) {
     auto seqs = AppendClickBatchEvents(deps, tx, clicks);
     if (!seqs) return core::Fail(seqs.error());
-    if (rollups == ClickRollups::kPending) return LeaveClicksPending(tx, clicks, *seqs);
+    if (rollups == RollupWrites::kPending) return LeaveClicksPending(tx, clicks, *seqs);
     return RollUpClicks(tx, clicks, *seqs);
 }
 

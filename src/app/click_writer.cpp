@@ -38,6 +38,15 @@ core::Result<void> ClickWriter::Submit(core::Click click, Done done) {
     return {};
 }
 
+void ClickWriter::OweChore() {
+    {
+        std::lock_guard lock(mu_);
+        if (chore_owed_) return;
+        chore_owed_ = true;
+    }
+    wake_.notify_one();
+}
+
 void ClickWriter::Stop() {
     {
         std::lock_guard lock(mu_);
@@ -66,7 +75,9 @@ void ClickWriter::Loop() {
     bool chore_left_work = false;  // it runs again after the next batch, or at once when no click waits
     for (;;) {
         const auto due = chore_left_work ? Clock::time_point{} : chore_ran + options_.chore_every;
-        const Took took = TakeBatch(batch, chore_ && chore_owed ? std::optional(due) : std::nullopt);
+        bool owed_by_others = false;
+        const Took took = TakeBatch(batch, chore_ && chore_owed ? std::optional(due) : std::nullopt, owed_by_others);
+        chore_owed |= owed_by_others;
         if (took == Took::kBatch) {
             chore_owed |= WriteBatch(batch);
             batch.clear();
@@ -83,15 +94,21 @@ void ClickWriter::Loop() {
 }
 
 ClickWriter::Took ClickWriter::TakeBatch(std::vector<Pending>& batch,
-                                         std::optional<std::chrono::steady_clock::time_point> chore_due) {
+                                         std::optional<std::chrono::steady_clock::time_point> chore_due, bool& owed) {
     std::unique_lock lock(mu_);
-    const auto ready = [this] { return stopping_ || !queue_.empty(); };
+    const auto take_owed = [&] {
+        owed = owed || chore_owed_;
+        chore_owed_ = false;
+    };
     if (chore_due) {
-        if (!wake_.wait_until(lock, *chore_due, ready)) return Took::kChoreDue;
+        const bool ready = wake_.wait_until(lock, *chore_due, [this] { return stopping_ || !queue_.empty(); });
+        take_owed();
+        if (!ready) return Took::kChoreDue;
     } else {
-        wake_.wait(lock, ready);
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || chore_owed_; });
+        take_owed();
     }
-    if (queue_.empty()) return Took::kStopped;  // stopping, and everything written
+    if (queue_.empty()) return stopping_ ? Took::kStopped : Took::kChoreOwed;  // stopping: everything written
     const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
     for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));

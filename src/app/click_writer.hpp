@@ -78,6 +78,11 @@ class ClickWriter {
     // holds max_queue clicks or the writer is stopping; `done` is then never called.
     core::Result<void> Submit(core::Click click, Done done);
 
+    // Another writer committed work for the chore (conversions that left their report cells pending): the
+    // chore becomes due as after a batch of clicks, and the writer wakes for it if it waits for clicks. Any
+    // thread; quick (one mutex).
+    void OweChore();
+
     // Refuses new clicks, writes every queued one (each callback completed), then joins the writer
     // thread. Idempotent. Without Start, the queue is drained on the calling thread.
     void Stop();
@@ -93,10 +98,12 @@ class ClickWriter {
     };
 
     void Loop();
-    enum class Took { kBatch, kChoreDue, kStopped };
+    enum class Took { kBatch, kChoreDue, kChoreOwed, kStopped };
     // Takes up to max_batch clicks into `batch`; waits at most until `chore_due` when set; kStopped when
-    // stopping and nothing is left.
-    Took TakeBatch(std::vector<Pending>& batch, std::optional<std::chrono::steady_clock::time_point> chore_due);
+    // stopping and nothing is left. Without `chore_due`, an OweChore also ends the wait (kChoreOwed).
+    // `owed` becomes true when OweChore was called since the last take.
+    Took TakeBatch(std::vector<Pending>& batch, std::optional<std::chrono::steady_clock::time_point> chore_due,
+                   bool& owed);
     bool WriteBatch(std::vector<Pending>& batch);  // true when it committed
 
     ports::Store& store_;
@@ -108,6 +115,7 @@ class ClickWriter {
     mutable std::mutex mu_;
     std::condition_variable wake_;
     std::deque<Pending> queue_;  // guarded by mu_
+    bool chore_owed_ = false;    // OweChore was called since the writer last looked; guarded by mu_
     bool stopping_ = false;      // guarded by mu_
     std::thread thread_;
     std::atomic<std::uint64_t> batches_committed_{0};

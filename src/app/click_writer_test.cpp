@@ -375,6 +375,35 @@ TEST_F(ClickWriterTest, TheChoreFollowsBatchesRepeatsWhileItLeavesWorkAndRunsAtS
     EXPECT_EQ(runs, 4) << "a second Stop runs nothing again";
 }
 
+TEST_F(ClickWriterTest, WorkOwedByAnotherWriterWakesTheChoreWithoutAClick) {
+    // Conversions leave their report cells pending too (ConversionService::SetRollupWrites): their writer owes
+    // the chore, which must run although no click comes.
+    gate_.Open();
+    std::atomic<int> runs{0};
+    ClickWriter writer(*store_, {.chore_every = 10ms}, {}, {}, [&] {
+        ++runs;
+        return false;
+    });
+    writer.Start();
+    auto await_runs = [&](int n) {
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (runs < n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        return runs.load();
+    };
+    ASSERT_EQ(await_runs(1), 1) << "at the start, for what a crash may have left";
+    std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(runs, 1) << "then it rests: nothing owed";
+    writer.OweChore();
+    writer.OweChore();  // twice before it ran: one run
+    EXPECT_EQ(await_runs(2), 2);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(runs, 2) << "one run per time it was owed";
+    writer.OweChore();
+    EXPECT_EQ(await_runs(3), 3);
+    writer.Stop();
+    EXPECT_EQ(runs, 3);
+}
+
 TEST_F(ClickWriterTest, StopWithoutStartDrainsOnTheCaller) {
     gate_.Open();
     ClickWriter writer(*store_);

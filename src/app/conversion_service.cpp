@@ -273,7 +273,8 @@ core::Result<std::optional<core::TimePoint>> JourneyOf(ports::StoreTx& tx, const
 }
 
 core::Result<ConversionOutcome> RecordSale(const Deps& deps, ports::Vault& vault, ports::StoreTx& tx,
-                                           const core::Program& program, const Parsed& p, const ConversionInput& in) {
+                                           RollupWrites writes, const core::Program& program, const Parsed& p,
+                                           const ConversionInput& in) {
     SaleContext ctx;
     if (auto ok = ReferralEvidence(tx, program, in, ctx); !ok) return core::Fail(ok.error());
     if (auto ok = CustomerEvidence(deps, vault, tx, program, in, p.occurred_at, ctx); !ok)
@@ -304,7 +305,7 @@ core::Result<ConversionOutcome> RecordSale(const Deps& deps, ports::Vault& vault
         ctx.customer->credited_partner = LeadPartner(c.attribution);
         if (auto ok = tx.UpdateCustomer(*ctx.customer); !ok) return core::Fail(ok.error());
     }
-    if (auto ok = RollUpConversion(tx, c, {.commissions = &out.commissions, .clicks = ctx.visitor_clicks}); !ok)
+    if (auto ok = RollUpConversion(tx, c, {.commissions = &out.commissions, .clicks = ctx.visitor_clicks}, writes); !ok)
         return core::Fail(ok.error());
     return out;
 }
@@ -327,7 +328,7 @@ core::Result<core::Conversion> FindSale(ports::StoreTx& tx, const core::ProgramI
     return **found;
 }
 
-core::Result<ConversionOutcome> RecordRefund(const Deps& deps, ports::StoreTx& tx, const Parsed& p,
+core::Result<ConversionOutcome> RecordRefund(const Deps& deps, ports::StoreTx& tx, RollupWrites writes, const Parsed& p,
                                              const ConversionInput& in) {
     auto sale = FindSale(tx, p.program_id, *in.refund_of);
     if (!sale) return core::Fail(sale.error());
@@ -363,14 +364,16 @@ core::Result<ConversionOutcome> RecordRefund(const Deps& deps, ports::StoreTx& t
         if (!com) return core::Fail(com.error());
         out.commissions.push_back(*com);
     }
-    if (auto ok = RollUpConversion(tx, c, {.commissions = &out.commissions}); !ok) return core::Fail(ok.error());
+    if (auto ok = RollUpConversion(tx, c, {.commissions = &out.commissions}, writes); !ok) {
+        return core::Fail(ok.error());
+    }
     return out;
 }
 
 // Record's work on a checked request, inside its savepoint of a group-commit transaction: a repeat of an
 // earlier request (possibly one earlier in the same batch) answers its first outcome.
 core::Result<ConversionOutcome> RecordChecked(const Deps& deps, ports::Vault& vault, ports::StoreTx& tx,
-                                              const Parsed& parsed, const ConversionInput& input) {
+                                              RollupWrites writes, const Parsed& parsed, const ConversionInput& input) {
     auto program = tx.GetProgram(parsed.program_id);
     if (!program) {
         if (program.error().code() != core::ErrorCode::kNotFound) return core::Fail(program.error());
@@ -387,12 +390,12 @@ core::Result<ConversionOutcome> RecordChecked(const Deps& deps, ports::Vault& va
         if (!commissions) return core::Fail(commissions.error());
         return ConversionOutcome{**existing, *commissions, false};
     }
-    if (parsed.type == core::ConversionType::kRefund) return RecordRefund(deps, tx, parsed, input);
+    if (parsed.type == core::ConversionType::kRefund) return RecordRefund(deps, tx, writes, parsed, input);
     if (!(parsed.amount.currency == program->currency)) {
         return core::Fail(
             core::Error::Invalid("currency", "must be the program's currency, " + program->currency.code()));
     }
-    return RecordSale(deps, vault, tx, *program, parsed, input);
+    return RecordSale(deps, vault, tx, writes, *program, parsed, input);
 }
 
 // Partner keys see conversions credited to them, and only their own commissions.
@@ -412,12 +415,13 @@ core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, 
     if (!parsed) return core::Fail(parsed.error());
     std::optional<ConversionOutcome> out;
     auto done = writes_.Run([&](ports::StoreTx& tx) -> core::Result<void> {
-        auto recorded = RecordChecked(deps_, vault_, tx, *parsed, input);
+        auto recorded = RecordChecked(deps_, vault_, tx, rollups_, *parsed, input);
         if (!recorded) return core::Fail(std::move(recorded.error()));
         out.emplace(std::move(*recorded));
         return {};
     });
     if (!done) return core::Fail(std::move(done.error()));
+    if (out->created && on_pending_) on_pending_();
     return std::move(*out);
 }
 
@@ -434,13 +438,14 @@ core::Result<void> ConversionService::RecordAsync(const Principal& who, Conversi
     auto state = std::make_shared<State>(State{std::move(*parsed), std::move(input), std::nullopt, std::move(done)});
     return writes_.Submit(
         [this, state](ports::StoreTx& tx) -> core::Result<void> {
-            auto recorded = RecordChecked(deps_, vault_, tx, state->parsed, state->input);
+            auto recorded = RecordChecked(deps_, vault_, tx, rollups_, state->parsed, state->input);
             if (!recorded) return core::Fail(std::move(recorded.error()));
             state->out.emplace(std::move(*recorded));
             return {};
         },
-        [state](core::Result<void> written) {
+        [this, state](core::Result<void> written) {
             if (!written) return state->done(core::Fail(std::move(written.error())));
+            if (state->out->created && on_pending_) on_pending_();
             state->done(std::move(*state->out));
         });
 }

@@ -248,7 +248,7 @@ core::Result<std::int64_t> Generator::RunSlot(std::size_t slot, const demo::Clic
     if (!clicks.empty()) {
         clock_.AdvanceTo(from);
         if (auto ok = tx_->InsertClicks(clicks); !ok) return core::Fail(ok.error());
-        if (auto ok = AfterClicksInserted(deps_, *tx_, clicks, ClickRollups::kNow); !ok) return core::Fail(ok.error());
+        if (auto ok = AfterClicksInserted(deps_, *tx_, clicks, RollupWrites::kNow); !ok) return core::Fail(ok.error());
         CountClicks(clicks);
     }
     for (const auto& lead : made.leads) funnel_->AddLead(lead);

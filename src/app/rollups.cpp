@@ -146,7 +146,7 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
     if (*target == 0) return 0;
     // The chore's steps, for this program only: an epoch under way (the chore's, another node's) is taken up,
     // and no step holds the writer long, so the clicks committing meanwhile wait little.
-    PendingRollup rollup(deps, slice_cells, load_rows, program_id);
+    PendingRollup rollup(deps, slice_cells, load_rows, kRollUpLoadDeltas, program_id);
     for (;;) {
         auto more = rollup.Step();
         if (!more) return core::Fail(more.error());
@@ -162,10 +162,12 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
     }
 }
 
-PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows, std::optional<core::ProgramId> only)
+PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows, std::size_t load_deltas,
+                             std::optional<core::ProgramId> only)
     : deps_(deps),
       slice_cells_(std::max<std::size_t>(slice_cells, 1)),
       load_rows_(std::max(load_rows, 1)),
+      load_deltas_(std::max<std::size_t>(load_deltas, 1)),
       only_(std::move(only)) {}
 
 core::Result<bool> PendingRollup::Step() {
@@ -222,17 +224,38 @@ core::Result<void> PendingRollup::Begin(Work& work) {
 // Reading needs no lock: if the epoch ends meanwhile (a report, another node), the rows read may be fewer than
 // it had, and the first slice finds the epoch gone and writes nothing.
 core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch& epoch) {
-    auto rows =
-        ports::Transact<std::vector<core::PendingRollups>>(deps_.store, ports::TxMode::kRead, [&](ports::StoreTx& tx) {
-            return tx.ListPendingRollups(program_id, epoch.read_through, epoch.through, load_rows_);
-        });
-    if (!rows) return core::Fail(rows.error());
-    for (const auto& row : *rows) {
+    // A click batch's row holds ~30 deltas, a sale's one to three: a step reads `load_rows_` rows at a time
+    // until it has read `load_deltas_` deltas or the epoch's last row, so that an epoch of sales does not
+    // take a read transaction per eight of them. The rows are added to the sums once the transaction ended.
+    std::vector<core::PendingRollups> got;
+    bool all = false;
+    auto done = deps_.store.Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<void> {
+        got.clear();
+        all = false;
+        std::size_t deltas = 0;
+        std::int64_t after = epoch.read_through;
+        while (deltas < load_deltas_) {
+            auto rows = tx.ListPendingRollups(program_id, after, epoch.through, load_rows_);
+            if (!rows) return core::Fail(rows.error());
+            for (auto& row : *rows) {
+                deltas += row.deltas.size();
+                after = row.seq;
+                got.push_back(std::move(row));
+            }
+            if (static_cast<int>(rows->size()) < load_rows_) {
+                all = true;
+                break;
+            }
+        }
+        return {};
+    });
+    if (!done) return core::Fail(done.error());
+    for (const auto& row : got) {
         for (const auto& d : row.deltas) epoch.sums[d.key] += d.add;
         epoch.read_through = row.seq;
         ++epoch.rows;
     }
-    if (static_cast<int>(rows->size()) == load_rows_) return {};
+    if (!all) return {};
     epoch.read = true;
     epoch.deltas.reserve(epoch.sums.size());
     for (auto& [key, add] : epoch.sums) epoch.deltas.push_back({key, std::move(add)});
@@ -289,13 +312,17 @@ core::Result<void> RollUpReferralChange(ports::StoreTx& tx, const core::Referral
     return tx.AddFunnelRollups(deltas, *version);
 }
 
-core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion, const KnownFacts& known) {
+core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion, const KnownFacts& known,
+                                    RollupWrites writes) {
     if (conversion.attribution.credits.empty()) return {};  // unattributed: no partner's cell
     auto version = VersionOf(tx, conversion.program_id);
     if (!version) return core::Fail(version.error());
     auto facts = FactsOf(tx, conversion, known);
     if (!facts) return core::Fail(facts.error());
     const auto deltas = core::ContributionOfConversion(conversion, *facts);
+    if (deltas.empty()) return {};
+    // The version is the seq of the conversion's last event, its own: one pending row per conversion.
+    if (writes == RollupWrites::kPending) return tx.AddPendingRollups(conversion.program_id, *version, deltas);
     return tx.AddRollups(deltas, *version);
 }
 

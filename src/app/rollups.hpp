@@ -65,6 +65,8 @@ core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::
 // docs/benchmarks.md ("Click rollups out of the redirect's transaction").
 inline constexpr std::size_t kRollUpSliceCells = 64;
 inline constexpr int kRollUpLoadRows = 8;
+inline constexpr std::size_t kRollUpLoadDeltas = 256;  // a read step goes on past 8 rows up to this many deltas
+                                                       // (a sale's row holds one to three)
 
 // Everything pending for the program, now: the PendingRollup steps below, for this program only, until no row
 // pending at the call is left (an epoch under way, the chore's or another node's, is taken up). Every report
@@ -78,9 +80,11 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
 // wait little, however many rows are pending. Not thread-safe: one caller.
 class PendingRollup {
   public:
-    // A step reads at most `load_rows` pending rows, or writes at most `slice_cells` cells. `only`: that program's rows
-    // only (RollUpPending); else every program's.
+    // A step reads pending rows `load_rows` at a time until it has `load_deltas` deltas (or the epoch's last
+    // row), or writes at most `slice_cells` cells. `only`: that program's rows only (RollUpPending); else every
+    // program's.
     explicit PendingRollup(Deps deps, std::size_t slice_cells = kRollUpSliceCells, int load_rows = kRollUpLoadRows,
+                           std::size_t load_deltas = kRollUpLoadDeltas,
                            std::optional<core::ProgramId> only = std::nullopt);
 
     // One of: finds the programs with pending rows (when it has none to work on) and begins the first one's
@@ -115,6 +119,7 @@ class PendingRollup {
     Deps deps_;
     std::size_t slice_cells_;
     int load_rows_;
+    std::size_t load_deltas_;
     std::optional<core::ProgramId> only_;
     std::deque<Work> work_;  // the front is worked on
     std::int64_t rows_rolled_ = 0;
@@ -123,7 +128,12 @@ class PendingRollup {
 core::Result<void> RollUpNewReferral(ports::StoreTx& tx, const core::Referral& referral);
 // A change of stage history: the funnel cells move from `before` to `after`.
 core::Result<void> RollUpReferralChange(ports::StoreTx& tx, const core::Referral& before, const core::Referral& after);
+// How a write reaches the report cells: kNow adds to them in the write's transaction; kPending leaves a
+// pending row (StoreTx::AddPendingRollups, keyed by the program's seq after the write), which the click
+// writer's chore (PendingRollup) or a report (RollUpPending) adds later. Both give the same cells.
+enum class RollupWrites { kNow, kPending };
+
 core::Result<void> RollUpConversion(ports::StoreTx& tx, const core::Conversion& conversion,
-                                    const KnownFacts& known = {});
+                                    const KnownFacts& known = {}, RollupWrites writes = RollupWrites::kNow);
 
 }  // namespace rt::app

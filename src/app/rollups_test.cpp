@@ -95,7 +95,7 @@ class PendingRollupsTest : public ::testing::TestWithParam<std::string> {
         }
         auto written = store_->Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
             if (auto ok = tx.InsertClicks(clicks); !ok) return ok;
-            return AfterClicksInserted(deps(), tx, clicks, ClickRollups::kPending);
+            return AfterClicksInserted(deps(), tx, clicks, RollupWrites::kPending);
         });
         ASSERT_TRUE(written) << written.error().message();
     }
@@ -241,7 +241,7 @@ TEST_P(PendingRollupsTest, AnEpochTakenUpAfterACrashAddsEachCellOnce) {
     for (const auto& line : check->differences) ADD_FAILURE() << line;
     EXPECT_EQ(check->difference_count, 0) << "an epoch under way counts once in a check";
 
-    PendingRollup restarted(deps(), 2, 1);  // a row per read
+    PendingRollup restarted(deps(), 2, 1, 1);  // a row per read
     auto steps = [&] {
         std::vector<bool> out;
         for (int i = 0; i < 10; ++i) {

@@ -136,7 +136,7 @@ class ReportRoutesTest : public ::testing::Test {
         click(eve_link, false, false);
         auto written = store_->Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
             if (auto ok = tx.InsertClicks(clicks); !ok) return ok;
-            return app::AfterClicksInserted(deps(), tx, clicks, app::ClickRollups::kPending);
+            return app::AfterClicksInserted(deps(), tx, clicks, app::RollupWrites::kPending);
         });
         ASSERT_TRUE(written) << written.error().message();
 

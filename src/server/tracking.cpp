@@ -68,13 +68,15 @@ Tracking::Tracking(Services& services, http::Metrics& metrics, const Config& con
       writer_(
           services.store(), app::ClickWriterOptions{.chore_every = kRollUpEvery},
           [deps = services.deps()](ports::StoreTx& tx, std::span<const core::Click> clicks) {
-              return app::AfterClicksInserted(deps, tx, clicks, app::ClickRollups::kPending);
+              return app::AfterClicksInserted(deps, tx, clicks, app::RollupWrites::kPending);
           },
           MetricsObserver(metrics), RollUpChore(services.deps(), metrics)),
       redirect_(services.deps(), services.vault(), directory_, writer_),
       routes_{redirect_, services.auth(), config.public_url.starts_with("https://")} {
     services.links().SetChangeListener([this](const core::Link& link) { directory_.OnLinkChanged(link); });
     services.programs().SetChangeListener([this](const core::Program& p) { directory_.OnProgramChanged(p); });
+    // Sales leave their report cells pending too; the click writer's chore adds them (app/rollups.hpp).
+    services.conversions().SetRollupWrites(app::RollupWrites::kPending, [this] { writer_.OweChore(); });
     metrics.SetGaugeFunction(kQueueGauge, kQueueGaugeHelp,
                              [this] { return static_cast<double>(writer_.queue_depth()); });
     writer_.Start();
@@ -84,6 +86,7 @@ Tracking::~Tracking() {
     Stop();
     services_.links().SetChangeListener({});
     services_.programs().SetChangeListener({});
+    services_.conversions().SetRollupWrites(app::RollupWrites::kNow);  // nothing left to owe the chore to
     metrics_.SetGaugeFunction(kQueueGauge, kQueueGaugeHelp, [] { return 0.0; });
 }
 

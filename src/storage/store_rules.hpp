@@ -81,18 +81,8 @@ inline constexpr std::string_view kSessionNotFound = "session not found";
 
 inline constexpr std::string_view kReadOnlyTransaction = "a read transaction cannot write";
 
-// Pending rollups: one row per (program, seq); their deltas carry no sketch (sketches merge in C++, one cell
-// at a time, which is what pending rows exist to avoid).
+// Pending rollups: one row per (program, seq).
 inline constexpr std::string_view kPendingRollupsTaken = "the program already has pending rollups with this seq";
-
-inline core::Result<void> CheckPendingRollups(std::span<const core::RollupDelta> deltas) {
-    for (const auto& d : deltas) {
-        if (!d.add.time_to_conversion.empty()) {
-            return core::Fail(core::Error::Invalid("deltas", "a pending rollup cannot carry a duration sketch"));
-        }
-    }
-    return {};
-}
 
 // The page size a backend uses: the requested limit clamped to 1..PageRequest::kMaxLimit (the caller
 // validates it; the clamp only keeps a bad caller from asking for everything).

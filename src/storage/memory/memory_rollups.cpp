@@ -110,7 +110,6 @@ Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std:
                                          std::span<const core::RollupDelta> deltas) {
     auto tables = Writable();
     if (!tables) return core::Fail(tables.error());
-    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
     auto& pending = (*tables)->pending_rollups[program_id];
     if (pending.contains(seq)) return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
     pending.emplace(seq, std::vector<core::RollupDelta>(deltas.begin(), deltas.end()));
@@ -151,7 +150,6 @@ Result<void> MemoryTx::AddEpochRollups(std::span<const core::RollupDelta> deltas
                                        std::int64_t through_seq) {
     auto tables = Writable();
     if (!tables) return core::Fail(tables.error());
-    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
     for (const auto& delta : deltas) {
         auto [it, created] = (*tables)->rollup_cells.try_emplace(delta.key);
         auto& cell = it->second;

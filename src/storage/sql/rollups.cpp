@@ -119,6 +119,22 @@ std::string EpochRollupUpsert(int rows) {
     return sql;
 }
 
+// One cell of an epoch that carries a duration sketch (a sale's time to conversion): EpochRollupUpsert's
+// parameters, then ?21 the merged sketch to store (read and merged in the same transaction).
+constexpr int kEpochSketchParameter = kEpochRollupParameters + 1;
+std::string EpochSketchRollupUpsert() {
+    std::string sql = Concat({"INSERT INTO rollup_cells (", Rollup().columns, ", rolled_through) VALUES ("});
+    for (int p = 1; p <= kPlainRollupParameters; ++p) sql += "?" + std::to_string(p) + ", ";
+    sql += "?" + std::to_string(kEpochSketchParameter) + ", ?" + std::to_string(kEpochRollupParameters) + ")";
+    const auto& upsert = Rollup().upsert;
+    const auto conflict = upsert.find(" ON CONFLICT");
+    sql += upsert.substr(conflict, upsert.find(", time_to_conversion = coalesce(") - conflict);
+    sql +=
+        ", time_to_conversion = excluded.time_to_conversion, rolled_through = excluded.rolled_through WHERE "
+        "rollup_cells.rolled_through < excluded.rolled_through";
+    return sql;
+}
+
 constexpr std::string_view kSelectRollupSketch =
     "SELECT time_to_conversion FROM rollup_cells WHERE program_id = ?1 AND day = ?2 AND partner_id = ?3 AND "
     "link_id = ?4 AND source = ?5";
@@ -361,7 +377,9 @@ Result<void> SqlTx::DeleteRollups(const core::ProgramId& program_id) {
 namespace {
 
 // A pending row's deltas as text: one line per delta, its day, partner, link and source, then the measures of
-// kMeasures, tab-separated (ids and sources hold no tabs or newlines: core validates them).
+// kMeasures, tab-separated (ids and sources hold no tabs or newlines: core validates them), then, when the
+// delta has one, its duration sketch (DurationSketch::Encode: digits, ':', ';' and '-'). Rows written before
+// sales left their cells pending have no sketch field; they still decode.
 std::string EncodePendingDeltas(std::span<const core::RollupDelta> deltas) {
     std::string out;
     out.reserve(deltas.size() * 96);
@@ -374,6 +392,10 @@ std::string EncodePendingDeltas(std::span<const core::RollupDelta> deltas) {
         for (const auto& m : kMeasures) {
             out += '\t';
             out += std::to_string(d.add.*m.member);
+        }
+        if (!d.add.time_to_conversion.empty()) {
+            out += '\t';
+            out += d.add.time_to_conversion.Encode();
         }
         out += '\n';
     }
@@ -389,20 +411,23 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
 
 std::optional<std::vector<core::RollupDelta>> DecodePendingDeltas(const core::ProgramId& program_id,
                                                                   std::string_view text) {
-    constexpr std::size_t kFields = 4 + std::size(kMeasures);
+    constexpr std::size_t kFields = 4 + std::size(kMeasures);  // and the sketch, when the delta has one
     std::vector<core::RollupDelta> out;
     while (!text.empty()) {
         const auto eol = text.find('\n');
         if (eol == std::string_view::npos) return std::nullopt;
         std::string_view line = text.substr(0, eol);
         text.remove_prefix(eol + 1);
-        std::string_view fields[kFields];
-        for (std::size_t i = 0; i < kFields; ++i) {
+        std::string_view fields[kFields + 1];
+        std::size_t count = 0;
+        for (bool more = true; more;) {
+            if (count == std::size(fields)) return std::nullopt;
             const auto tab = line.find('\t');
-            if ((tab == std::string_view::npos) != (i + 1 == kFields)) return std::nullopt;
-            fields[i] = line.substr(0, tab);
-            line.remove_prefix(tab == std::string_view::npos ? line.size() : tab + 1);
+            more = tab != std::string_view::npos;
+            fields[count++] = line.substr(0, tab);
+            line.remove_prefix(more ? tab + 1 : line.size());
         }
+        if (count < kFields) return std::nullopt;
         core::RollupDelta d;
         const auto day = ParseInt(fields[0]);
         if (!day) return std::nullopt;
@@ -412,6 +437,11 @@ std::optional<std::vector<core::RollupDelta>> DecodePendingDeltas(const core::Pr
             const auto value = ParseInt(fields[4 + i]);
             if (!value) return std::nullopt;
             d.add.*kMeasures[i].member = *value;
+        }
+        if (count > kFields) {
+            auto sketch = core::DurationSketch::Decode(fields[kFields]);
+            if (!sketch || sketch->empty()) return std::nullopt;
+            d.add.time_to_conversion = std::move(*sketch);
         }
         out.push_back(std::move(d));
     }
@@ -427,7 +457,6 @@ constexpr ConstraintError kPendingConstraints[] = {
 Result<void> SqlTx::AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
                                       std::span<const core::RollupDelta> deltas) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
     return Write(
         "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
         [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
@@ -495,23 +524,54 @@ Result<void> SqlTx::SetRollupEpoch(const core::ProgramId& program_id, std::optio
 Result<void> SqlTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
                                     std::int64_t through_seq) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    if (auto ok = CheckPendingRollups(deltas); !ok) return ok;
+    // Cells without a sketch to merge (clicks, most of a sale's) go in multi-row upserts; a cell with one is read
+    // first, its stored sketch merged in C++, and written by itself, unless it has the epoch already.
+    std::vector<const core::RollupDelta*> plain;
+    std::vector<const core::RollupDelta*> sketched;
+    for (const auto& d : deltas) (d.add.time_to_conversion.empty() ? plain : sketched).push_back(&d);
+    auto write_sketched = [&](const core::RollupDelta& d) -> Result<void> {
+        auto read = conn_.Prepare(
+            "SELECT time_to_conversion, rolled_through FROM rollup_cells WHERE program_id = ?1 AND day = ?2 AND "
+            "partner_id = ?3 AND link_id = ?4 AND source = ?5");
+        if (!read) return core::Fail(read.error());
+        BindKey(*read, d.key);
+        auto row = read->Step();
+        if (!row) return core::Fail(row.error());
+        core::DurationSketch merged;
+        if (*row) {
+            if (read->Int(1) >= through_seq) return {};  // this epoch's slice was written already
+            auto stored = core::DurationSketch::Decode(read->Text(0));
+            if (!stored) return core::Fail(CorruptSketch("rollup_cells", "time_to_conversion", d.key));
+            merged = std::move(*stored);
+        }
+        merged.Merge(d.add.time_to_conversion);
+        auto upsert = conn_.Prepare(EpochSketchRollupUpsert());
+        if (!upsert) return core::Fail(upsert.error());
+        BindPlainCell(*upsert, 0, d, version);
+        upsert->Bind(kEpochRollupParameters, through_seq).Bind(kEpochSketchParameter, merged.Encode());
+        return upsert->Run();
+    };
     auto write = [&]() -> Result<void> {
         const std::size_t per = static_cast<std::size_t>(std::max(conn_.RowsPerInsert(), 1));
-        for (std::size_t at = 0; at < deltas.size(); at += per) {
-            const std::size_t rows = std::min(per, deltas.size() - at);
+        for (std::size_t at = 0; at < plain.size(); at += per) {
+            const std::size_t rows = std::min(per, plain.size() - at);
             auto upsert = conn_.Prepare(EpochRollupUpsert(static_cast<int>(rows)));
             if (!upsert) return core::Fail(upsert.error());
             for (std::size_t row = 0; row < rows; ++row) {
                 const int o = static_cast<int>(row) * kEpochRollupParameters;
-                BindPlainCell(*upsert, o, deltas[at + row], version);
+                BindPlainCell(*upsert, o, *plain[at + row], version);
                 upsert->Bind(o + kEpochRollupParameters, through_seq);
             }
             if (auto ok = upsert->Run(); !ok) return ok;
         }
+        for (const auto* d : sketched) {
+            if (auto ok = write_sketched(*d); !ok) return ok;
+        }
         return {};
     };
-    if (deltas.size() <= static_cast<std::size_t>(std::max(conn_.RowsPerInsert(), 1))) return write();
+    if (sketched.empty() && plain.size() <= static_cast<std::size_t>(std::max(conn_.RowsPerInsert(), 1))) {
+        return write();
+    }
     return Atomically(conn_, write);
 }
 
