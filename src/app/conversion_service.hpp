@@ -72,7 +72,7 @@ class ConversionService {
     // conversion is being recorded (before serving, after stopping); `on_pending` must be quick and
     // thread-safe. A sale's cells are random pages of rollup_cells and its version index, read and written
     // per conversion: leaving them to the chore, which adds a few seconds of sales to each cell at once, cut
-    // ingest's CPU by about a quarter (docs/benchmarks.md). Reports stay exact: they add what is pending.
+    // ingest's CPU by ~15 % (docs/benchmarks.md). Reports stay exact: they add what is pending.
     void SetRollupWrites(RollupWrites writes, std::function<void()> on_pending = {}) {
         rollups_ = writes;
         on_pending_ = writes == RollupWrites::kPending ? std::move(on_pending) : nullptr;
