@@ -348,6 +348,20 @@ TEST(AccessLogTest, LineHasKeyValuesAndNoQuery) {
               "event=http_request method=OTHER path=- route=- status=400 bytes=10 latency_ms=0.000");
 }
 
+TEST(AccessLogTest, LatencyIsInMillisecondsRoundedToTheMicrosecond) {
+    auto latency_of = [](std::chrono::nanoseconds latency) {
+        const auto line = FormatAccessLine({Method::kGet, "/r/x", "/r/{code}", 302, 0, latency});
+        return line.substr(line.find("latency_ms=") + 11);
+    };
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(1'234'567)), "1.235");
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(1'234'499)), "1.234");
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(999)), "0.001");
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(499)), "0.000");
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(42'000'000)), "42.000");
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(1'999'999'600)), "2000.000");
+    EXPECT_EQ(latency_of(std::chrono::nanoseconds(-5)), "0.000") << "a clock that stepped back";
+}
+
 INSTANTIATE_TEST_SUITE_P(IoThreads, ServerProtocolTest, ::testing::Values(1, 2),
                          [](const auto& info) { return "threads" + std::to_string(info.param); });
 
