@@ -410,6 +410,13 @@ bool MaySee(const Principal& who, const core::Conversion& c) {
 
 }  // namespace
 
+namespace {
+
+// Whether recording this outcome left a pending roll-up row (RollUpConversion): a new, attributed conversion.
+bool LeftPending(const ConversionOutcome& out) { return out.created && !out.conversion.attribution.credits.empty(); }
+
+}  // namespace
+
 core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, const ConversionInput& input) {
     auto parsed = Check(who, input, deps_.clock.Now());
     if (!parsed) return core::Fail(parsed.error());
@@ -421,7 +428,7 @@ core::Result<ConversionOutcome> ConversionService::Record(const Principal& who, 
         return {};
     });
     if (!done) return core::Fail(std::move(done.error()));
-    if (out->created && on_pending_) on_pending_();
+    if (on_pending_ && LeftPending(*out)) on_pending_();
     return std::move(*out);
 }
 
@@ -445,7 +452,7 @@ core::Result<void> ConversionService::RecordAsync(const Principal& who, Conversi
         },
         [this, state](core::Result<void> written) {
             if (!written) return state->done(core::Fail(std::move(written.error())));
-            if (state->out->created && on_pending_) on_pending_();
+            if (on_pending_ && LeftPending(*state->out)) on_pending_();
             state->done(std::move(*state->out));
         });
 }

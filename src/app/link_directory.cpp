@@ -92,7 +92,11 @@ void LinkDirectory::PutLink(const core::Link& link) {
     auto it = links_.find(link.id);
     if (it != links_.end()) {
         if (link.updated_at < it->second.updated_at) return;  // a late listener of an older commit
-        if (it->second.code != link.code) by_code_.erase(it->second.code);
+        if (it->second.code != link.code) {
+            // Its old code, unless another link took it since (a swap whose listeners ran in the other order).
+            auto old = by_code_.find(it->second.code);
+            if (old != by_code_.end() && old->second == &it->second) by_code_.erase(old);
+        }
     }
     const auto url = core::ParseHttpUrl(link.destination);
     auto facts = std::make_shared<const LinkFacts>(LinkFacts{link.id, link.program_id, link.partner_id,

@@ -177,6 +177,34 @@ TEST_F(LinkDirectoryTest, ALinkWhoseProgramArrivesLaterResolvesOnceItDoes) {
     EXPECT_EQ(directory.Resolve("early")->program->window_days, 30);
 }
 
+TEST_F(LinkDirectoryTest, ACodeHandedOnKeepsItsNewLinkWhicheverListenerRunsFirst) {
+    // B gives up "beta" for "gamma", then A takes "beta": the listeners of the two commits may run in either order.
+    const auto a = NewLink("alpha");
+    const auto b = NewLink("beta");
+    for (bool a_first : {true, false}) {
+        LinkDirectory directory;
+        ASSERT_TRUE(directory.Load(*store_));
+        auto b2 = b;
+        b2.code = "gamma";
+        b2.updated_at.unix_ms += 10;
+        auto a2 = a;
+        a2.code = "beta";
+        a2.updated_at.unix_ms += 20;
+        if (a_first) {
+            directory.OnLinkChanged(a2);
+            directory.OnLinkChanged(b2);
+        } else {
+            directory.OnLinkChanged(b2);
+            directory.OnLinkChanged(a2);
+        }
+        ASSERT_TRUE(directory.Resolve("beta")) << "a_first=" << a_first;
+        EXPECT_EQ(directory.Resolve("beta")->link->link_id, a.id) << "a_first=" << a_first;
+        ASSERT_TRUE(directory.Resolve("gamma"));
+        EXPECT_EQ(directory.Resolve("gamma")->link->link_id, b.id);
+        EXPECT_FALSE(directory.Resolve("alpha"));
+    }
+}
+
 TEST_F(LinkDirectoryTest, ReadersAndAWriterRunTogether) {
     LinkDirectory directory;
     auto link = NewLink("busy");

@@ -394,10 +394,11 @@ core::Result<Target> Resolve(const Deps& deps, const Principal& who, Plan& plan,
 }
 
 // The program's cells, refreshed, for `fn`; an unknown program is the query's fault (kInvalid). Its pending
-// click deltas are rolled up first, so the report counts every click committed before it started.
+// deltas (clicks, and sales under reftrack serve) are rolled up first, so the report counts every click and sale
+// committed before it started.
 core::Result<void> Read(const Deps& deps, RollupCache& cache, const core::ProgramId& program_id,
                         const std::function<core::Result<void>(const ProgramRollups&)>& fn) {
-    // A report that cannot roll the pending clicks up (the database refuses writes) still answers, without the
+    // A report that cannot roll the pending deltas up (the database refuses writes) still answers, without the
     // clicks of the last moments; the failure is logged.
     if (auto rolled = RollUpPending(deps, program_id); !rolled) {
         spdlog::warn("event=report_rollup_failed program={} error=\"{}\"", program_id.str(), rolled.error().message());

@@ -66,7 +66,7 @@ core::Result<void> LeaveClicksPending(ports::StoreTx& tx, std::span<const core::
 inline constexpr std::size_t kRollUpSliceCells = 64;
 inline constexpr int kRollUpLoadRows = 8;
 inline constexpr std::size_t kRollUpLoadDeltas = 256;  // a read step goes on past 8 rows up to this many deltas
-                                                       // (a sale's row holds one to three)
+                                                       // (a sale's row holds one per credit, or so)
 
 // Everything pending for the program, now: the PendingRollup steps below, for this program only, until no row
 // pending at the call is left (an epoch under way, the chore's or another node's, is taken up). Every report

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <limits>
 
 #include "app/click_batch.hpp"
+#include "app/conversion_service.hpp"
 #include "app/event_log.hpp"
 #include "app/link_service.hpp"
 #include "app/partner_service.hpp"
@@ -215,6 +217,71 @@ TEST_P(PendingRollupsTest, AFailedRollUpLeavesTheRowsPendingForTheNext) {
     auto verified = VerifyLedger(deps());
     ASSERT_TRUE(verified);
     EXPECT_FALSE(verified->first_break.has_value());
+}
+
+// Under reftrack serve a sale leaves its cells pending too (ConversionService::SetRollupWrites, wired in
+// server/tracking.cpp): its row waits for the chore or a report, and the service says when it left one.
+TEST_P(PendingRollupsTest, ASaleLeftPendingOwesTheChoreAndReachesItsCellLater) {
+    WriteBatch(3);
+    ASSERT_TRUE(RollUpPending(deps(), program_));  // the clicks' row: out of the way
+    std::string click_id;
+    ASSERT_TRUE(store_->Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) {
+        return tx.ForEachClick(program_, [&](const core::Click& c) -> core::Result<void> {
+            if (!c.bot) click_id = c.id.str();
+            return {};
+        });
+    }));
+    ASSERT_FALSE(click_id.empty());
+    ports::FakeVault vault;
+    ConversionService conversions(deps(), vault);
+    std::atomic<int> owed{0};
+    conversions.SetRollupWrites(RollupWrites::kPending, [&] { ++owed; });
+    auto sale_of = [&](const std::string& external_id, std::optional<std::string> click) {
+        ConversionInput in;
+        in.external_id = external_id;
+        in.request_hash = external_id;
+        in.program_id = program_.str();
+        in.amount = 12'000;
+        in.currency = "EUR";
+        in.click_id = std::move(click);
+        return in;
+    };
+    auto sales = [&] {
+        std::int64_t out = 0;
+        EXPECT_TRUE(store_->Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) {
+            return tx.ForEachRollup(program_, 0, [&](const core::RollupCell& c) -> core::Result<void> {
+                out += c.measures.sales_minor;
+                return {};
+            });
+        }));
+        return out;
+    };
+
+    auto sale = conversions.Record(admin_, sale_of("order-1", click_id));
+    ASSERT_TRUE(sale) << sale.error().message();
+    ASSERT_FALSE(sale->conversion.attribution.credits.empty());
+    EXPECT_EQ(owed, 1);
+    EXPECT_EQ(PendingRows(), 1u);
+    EXPECT_EQ(sales(), 0) << "not in a cell yet";
+
+    ASSERT_TRUE(conversions.Record(admin_, sale_of("order-1", click_id)));      // a replay: nothing new
+    ASSERT_TRUE(conversions.Record(admin_, sale_of("order-2", std::nullopt)));  // unattributed: no cell
+    EXPECT_EQ(owed, 1);
+    EXPECT_EQ(PendingRows(), 1u);
+
+    // The server's way: answered on the group commit's thread after the commit.
+    std::promise<core::Result<ConversionOutcome>> answered;
+    ASSERT_TRUE(conversions.RecordAsync(admin_, sale_of("order-3", click_id),
+                                        [&](core::Result<ConversionOutcome> r) { answered.set_value(std::move(r)); }));
+    auto async_sale = answered.get_future().get();
+    ASSERT_TRUE(async_sale) << async_sale.error().message();
+    EXPECT_EQ(owed, 2);
+    EXPECT_EQ(PendingRows(), 2u);
+
+    ASSERT_TRUE(RollUpPending(deps(), program_));
+    EXPECT_EQ(PendingRows(), 0u);
+    EXPECT_EQ(sales(), 24'000) << "both sales, once";
+    conversions.Stop();
 }
 
 // An epoch is written a slice of cells at a time; one taken up after a crash writes its slices again, and the

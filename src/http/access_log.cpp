@@ -23,7 +23,9 @@ std::string_view LoggedPath(const AccessRecord& record) {
 
 std::string FormatAccessLine(const AccessRecord& record) {
     // One line per request on the hot paths: the format compiled in, and the latency in whole microseconds
-    // (rounded, as "{:.3f}" of the milliseconds rounds) rather than a double, which fmt formats slowly.
+    // (rounded half up) rather than a double, which fmt formats slowly. The text is what "{:.3f}" of the
+    // milliseconds gave, but for exact half-microsecond ties (which the double rounded either way) and a
+    // negative latency (a clock stepping back), now 0.000.
     // Measured under callgrind: ~2,550 instructions a line before, ~1,450 after.
     const auto ns = std::max<std::int64_t>(std::chrono::nanoseconds(record.latency).count(), 0);
     const std::int64_t us = (ns + 500) / 1000;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <limits>
+
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/raw_db.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -203,6 +205,55 @@ TEST_F(SqliteRollupsTest, CorruptStoredSketchIsInternalNamingTheCell) {
     RawDb raw(path_);
     EXPECT_EQ(raw.Column("SELECT clicks || ' ' || time_to_conversion || ' v' || version FROM rollup_cells"),
               std::vector<std::string>{"2 3:x;junk v3"});
+}
+
+// A pending row's line: the key, 13 measures, and since conversions leave their cells pending, their sketch. Rows
+// written before it (17 fields) still decode; any other shape is a corrupt row, kInternal naming the row.
+TEST_F(SqliteRollupsTest, PendingRowsOfEitherFormatDecodeAndOtherShapesAreCorrupt) {
+    auto store = OpenMigrated();
+    ASSERT_NE(store, nullptr);
+    const std::string key = "20400\tprt_a\tlnk_l\tclick";
+    const std::string measures = "\t2\t1\t0\t0\t1000000\t0\t4500\t0\t450\t0\t0\t0\t0";
+    const std::string sketch = WithSketch(0, 60).time_to_conversion.Encode();
+    ASSERT_FALSE(sketch.empty());
+    auto write = [&](std::int64_t seq, const std::string& text) {
+        RawDb raw(path_);
+        raw.Exec("INSERT INTO rollup_pending (program_id, seq, deltas) VALUES ('prg_p', " + std::to_string(seq) +
+                 ", '" + text + "')");
+    };
+    auto read = [&] {
+        return ReadBack(*store, [](ports::StoreTx& tx) {
+            return tx.ListPendingRollups(kProgram, 0, std::numeric_limits<std::int64_t>::max(), 100);
+        });
+    };
+    write(1, key + measures + "\n");                  // before sales' sketches
+    write(2, key + measures + "\t" + sketch + "\n");  // with one
+    auto rows = read();
+    ASSERT_TRUE(rows) << rows.error().message();
+    ASSERT_EQ(rows->size(), 2u);
+    ASSERT_EQ((*rows)[0].deltas.size(), 1u);
+    ASSERT_EQ((*rows)[1].deltas.size(), 1u);
+    const auto& old_row = (*rows)[0].deltas[0].add;
+    const auto& new_row = (*rows)[1].deltas[0].add;
+    EXPECT_EQ(old_row.clicks, 2);
+    EXPECT_EQ(old_row.sales_minor, 4500);
+    EXPECT_EQ(old_row.commission_minor, 450);
+    EXPECT_TRUE(old_row.time_to_conversion.empty());
+    EXPECT_EQ(new_row.time_to_conversion, WithSketch(0, 60).time_to_conversion);
+    EXPECT_EQ(new_row.conversions_ppm, 1'000'000);
+
+    for (const std::string& bad : {key + measures + "\t\n",                                // an empty sketch
+                                   key + measures + "\tjunk\n",                            // not a sketch
+                                   key + measures + "\t" + sketch + "\t" + sketch + "\n",  // a field too many
+                                   key + measures.substr(0, measures.rfind('\t')) + "\n",  // a measure short
+                                   key + measures}) {                                      // no end of line
+        RawDb(path_).Exec("DELETE FROM rollup_pending");
+        write(3, bad);
+        auto refused = read();
+        ASSERT_FALSE(refused) << bad;
+        EXPECT_EQ(refused.error().code(), core::ErrorCode::kInternal) << bad;
+        EXPECT_NE(refused.error().message().find("seq 3"), std::string::npos) << refused.error().message();
+    }
 }
 
 // A failed call keeps none of its deltas, even when the transaction goes on and commits.
