@@ -408,10 +408,6 @@ bool MaySee(const Principal& who, const core::Conversion& c) {
     return true;
 }
 
-}  // namespace
-
-namespace {
-
 // Whether recording this outcome left a pending roll-up row (RollUpConversion): a new, attributed conversion.
 bool LeftPending(const ConversionOutcome& out) { return out.created && !out.conversion.attribution.credits.empty(); }
 

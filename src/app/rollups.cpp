@@ -224,10 +224,10 @@ core::Result<void> PendingRollup::Begin(Work& work) {
 // Reading needs no lock: if the epoch ends meanwhile (a report, another node), the rows read may be fewer than
 // it had, and the first slice finds the epoch gone and writes nothing.
 core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch& epoch) {
-    // A click batch's row holds ~30 deltas, a sale's one per credited partner (and one
-    // more for a referral's first sale): a step reads `load_rows_` rows at a time
-    // until it has read `load_deltas_` deltas or the epoch's last row, so that an epoch of sales does not
-    // take a read transaction per eight of them. The rows are added to the sums once the transaction ended.
+    // A click batch's row holds ~30 deltas, a sale's one per credited partner (and one more for a referral's first
+    // sale): a step reads `load_rows_` rows at a time until it has read `load_deltas_` deltas or the epoch's last
+    // row, so that an epoch of sales does not take a read transaction per eight of them. The rows are added to the
+    // sums once the transaction ended.
     std::vector<core::PendingRollups> got;
     bool all = false;
     auto done = deps_.store.Transact(ports::TxMode::kRead, [&](ports::StoreTx& tx) -> core::Result<void> {

@@ -16,28 +16,15 @@ void JsonWriter::BeforeValue() {
     }
 }
 
-JsonWriter& JsonWriter::BeginObject() {
+JsonWriter& JsonWriter::Open(char bracket) {
     BeforeValue();
-    out_ += '{';
+    out_ += bracket;
     has_items_.push_back(false);
     return *this;
 }
 
-JsonWriter& JsonWriter::EndObject() {
-    out_ += '}';
-    has_items_.pop_back();
-    return *this;
-}
-
-JsonWriter& JsonWriter::BeginArray() {
-    BeforeValue();
-    out_ += '[';
-    has_items_.push_back(false);
-    return *this;
-}
-
-JsonWriter& JsonWriter::EndArray() {
-    out_ += ']';
+JsonWriter& JsonWriter::Close(char bracket) {
+    out_ += bracket;
     has_items_.pop_back();
     return *this;
 }
