@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/user_agent_cache.hpp"
 #include "core/ip_address.hpp"
 #include "core/tracking_url.hpp"
 #include "core/url.hpp"
@@ -82,7 +83,8 @@ core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& vis
     c.at = at;
     c.referrer_host = visit.referrer_host;
     if (visit.user_agent) {
-        const auto ua = core::ClassifyUserAgent(*visit.user_agent);
+        thread_local UserAgentCache user_agents;  // each I/O thread its own
+        const auto ua = user_agents.Classify(*visit.user_agent);
         c.device = ua.device;
         c.bot = ua.bot;
     }
