@@ -524,31 +524,20 @@ Result<void> SqlTx::SetRollupEpoch(const core::ProgramId& program_id, std::optio
 Result<void> SqlTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, std::int64_t version,
                                     std::int64_t through_seq) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    // Cells without a sketch to merge (clicks, most of a sale's) go in multi-row upserts; a cell with one is read
-    // first, its stored sketch merged in C++, and written by itself, unless it has the epoch already.
+    // Cells without a sketch to merge (clicks, most of a sale's) go in multi-row upserts; a cell with one has its
+    // stored sketch merged in C++ (MergedSketch, as AddRollups does) and is written by itself. The upsert's
+    // rolled_through guard leaves a cell that has the epoch already as it is, sketch included.
     std::vector<const core::RollupDelta*> plain;
     std::vector<const core::RollupDelta*> sketched;
     for (const auto& d : deltas) (d.add.time_to_conversion.empty() ? plain : sketched).push_back(&d);
     auto write_sketched = [&](const core::RollupDelta& d) -> Result<void> {
-        auto read = conn_.Prepare(
-            "SELECT time_to_conversion, rolled_through FROM rollup_cells WHERE program_id = ?1 AND day = ?2 AND "
-            "partner_id = ?3 AND link_id = ?4 AND source = ?5");
-        if (!read) return core::Fail(read.error());
-        BindKey(*read, d.key);
-        auto row = read->Step();
-        if (!row) return core::Fail(row.error());
-        core::DurationSketch merged;
-        if (*row) {
-            if (read->Int(1) >= through_seq) return {};  // this epoch's slice was written already
-            auto stored = core::DurationSketch::Decode(read->Text(0));
-            if (!stored) return core::Fail(CorruptSketch("rollup_cells", "time_to_conversion", d.key));
-            merged = std::move(*stored);
-        }
-        merged.Merge(d.add.time_to_conversion);
+        auto merged = MergedSketch(conn_, kSelectRollupSketch, d.key, d.add.time_to_conversion, "rollup_cells",
+                                   "time_to_conversion");
+        if (!merged) return core::Fail(merged.error());
         auto upsert = conn_.Prepare(EpochSketchRollupUpsert());
         if (!upsert) return core::Fail(upsert.error());
         BindPlainCell(*upsert, 0, d, version);
-        upsert->Bind(kEpochRollupParameters, through_seq).Bind(kEpochSketchParameter, merged.Encode());
+        upsert->Bind(kEpochRollupParameters, through_seq).Bind(kEpochSketchParameter, **merged);
         return upsert->Run();
     };
     auto write = [&]() -> Result<void> {
