@@ -328,9 +328,12 @@ ALTER TABLE rollup_cells ADD COLUMN rolled_through BIGINT NOT NULL DEFAULT 0;
 // No table changes: see the SQLite schema v8 (the pending rows' sketches; older binaries must refuse the database).
 constexpr std::string_view kSchemaV8 = "SELECT 1";
 
+// See the SQLite schema v9: the primary key of conversion_credits serves a partner's conversions.
+constexpr std::string_view kSchemaV9 = "DROP INDEX conversion_credits_partner_id";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
+    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9},
 };
 
 // The advisory lock, held until each migration's transaction ends: nodes started together migrate one at a time.

@@ -155,7 +155,11 @@ Result<core::Page<core::Conversion>> SqlTx::ListConversions(const ports::FunnelF
     auto where = Equals(std::pair{"program_id", filter.program_id});
     if (filter.partner_id) {
         where.push_back(
-            {"id IN (SELECT conversion_id FROM conversion_credits WHERE partner_id = ", filter.partner_id->str(), ")"});
+            // Through the primary key of conversion_credits, (program_id, partner_id, conversion_id): the partner's
+            // program comes from its row.
+            {"id IN (SELECT c.conversion_id FROM partners p JOIN conversion_credits c ON c.program_id = p.program_id "
+             "AND c.partner_id = p.id WHERE p.id = ",
+             filter.partner_id->str(), ")"});
     }
     return ListPage(conn_, kConversionColumns, "conversions", where, page, &ReadConversion);
 }

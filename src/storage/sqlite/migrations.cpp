@@ -351,9 +351,15 @@ ALTER TABLE rollup_cells ADD COLUMN rolled_through INTEGER NOT NULL DEFAULT 0;
 // programs with pending sales: on a rollback, or a rolling upgrade of several nodes.
 constexpr std::string_view kSchemaV8 = "SELECT 1";
 
+// conversion_credits loses its (partner_id, conversion_id) index: its primary key (program_id, partner_id,
+// conversion_id) lists a partner's conversions as well once the query names the partner's program. Each index
+// keyed by partner puts every sale on a leaf page of its own, far from the last one's, so each one cost a WAL
+// page per sale: a sixth of the pages an ingest commit wrote (docs/benchmarks.md).
+constexpr std::string_view kSchemaV9 = "DROP INDEX conversion_credits_partner_id";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4}, {5, kSchemaV5},
+    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {9, kSchemaV9},
 };
 
 // BEGIN IMMEDIATE takes the write lock: another process migrating the same file waits for it.
