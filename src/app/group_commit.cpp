@@ -105,11 +105,27 @@ std::size_t GroupCommit::queue_depth() const {
 void GroupCommit::WriteBatch(const std::vector<Pending*>& batch) {
     std::vector<core::Result<void>> results(batch.size());
     bool ran = false;
-    const auto committed = store_.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+    // First without savepoints (StoreTx::RunUnguarded): nearly every body succeeds, or fails before it writes (a
+    // request naming an unknown click). Only a body that failed after writing spoils the attempt: then the
+    // transaction rolls back and the batch is written again, every body in its own savepoint.
+    bool spoiled = false;
+    auto committed = store_.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
         ran = true;
-        for (std::size_t i = 0; i < batch.size(); ++i) results[i] = tx.Savepoint(*batch[i]->body);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            results[i] = tx.RunUnguarded(*batch[i]->body, spoiled);
+            if (spoiled) return core::Fail(core::Error::Internal("a request of the batch failed after writing"));
+        }
         return {};
     });
+    if (spoiled) {
+        batches_redone_.fetch_add(1, std::memory_order_relaxed);
+        ran = false;
+        committed = store_.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+            ran = true;
+            for (std::size_t i = 0; i < batch.size(); ++i) results[i] = tx.Savepoint(*batch[i]->body);
+            return {};
+        });
+    }
     std::size_t kept = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         if (!committed && (!ran || results[i])) {

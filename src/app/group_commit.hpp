@@ -28,9 +28,12 @@ struct GroupCommitOptions {
 };
 
 // GROUP COMMIT for conversions: many concurrent requests share ONE write transaction and ONE commit (one
-// fsync). Each batch of up to max_batch queued requests runs every request's body inside its own savepoint
-// of one transaction (StoreTx::Savepoint), so a body that fails rolls back alone while the others stay,
-// commits once, and then gives every request its own outcome. Nothing is acknowledged before the commit: a
+// fsync). Each batch of up to max_batch queued requests runs every request's body in one transaction, so that
+// a body that fails rolls back alone while the others stay, commits once, and then gives every request its
+// own outcome. Bodies run bare first (StoreTx::RunUnguarded: a savepoint per body copies every page it writes
+// on SQLite); when one fails after writing, the transaction rolls back and the batch runs again with each body
+// in its own savepoint (StoreTx::Savepoint). So a body may run twice: it must act only through its StoreTx and
+// what it captured, and write its outcome anew each time it runs. Nothing is acknowledged before the commit: a
 // body's success is reported only once the commit is durable; if the commit (or the transaction's start)
 // fails, every body that had succeeded gets that error instead. Bodies of one batch run in queue order, each
 // seeing the writes of those before it (so a repeat of a request in the same batch finds the first one's
@@ -38,7 +41,7 @@ struct GroupCommitOptions {
 // Two ways in, one queue:
 // - Run blocks its caller until the outcome is known. A caller that finds no batch being written becomes
 //   the writer: it takes the queue (its own request first in line when alone, so a lone caller pays nothing
-//   but a savepoint) and writes it; callers arriving meanwhile queue and wait; when the batch is done the
+//   more than its own transaction) and writes it; callers arriving meanwhile queue and wait; when the batch is done the
 //   writer wakes the next in line to write the next batch.
 // - Submit does not wait (an HTTP route on its I/O thread): its request is queued with a completion
 //   callback, and a writer thread of this object's own, started by the first Submit, writes batches
@@ -59,8 +62,8 @@ class GroupCommit {
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
 
-    // Runs `body` in a savepoint of a batch's write transaction and blocks until that transaction committed
-    // or failed. Returns body's own error when it failed (its writes undone), the transaction's error when
+    // Runs `body` in a batch's write transaction (once or twice: see above) and blocks until that transaction
+    // committed or failed. Returns body's own error when it failed (its writes undone), the transaction's error when
     // the batch did not commit, success only when body's writes are durable. kUnavailable when max_queue
     // requests wait already (body never runs).
     core::Result<void> Run(const Body& body);
@@ -79,6 +82,9 @@ class GroupCommit {
     std::uint64_t requests_committed() const { return requests_committed_.load(std::memory_order_relaxed); }
     // Requests refused because max_queue requests were waiting.
     std::uint64_t requests_refused() const { return requests_refused_.load(std::memory_order_relaxed); }
+    // Batches written twice: a body failed after writing, so the batch was rolled back and run again with a
+    // savepoint per body (WriteBatch).
+    std::uint64_t batches_redone() const { return batches_redone_.load(std::memory_order_relaxed); }
 
   private:
     struct Pending {
@@ -114,6 +120,7 @@ class GroupCommit {
     std::atomic<std::uint64_t> batches_committed_{0};
     std::atomic<std::uint64_t> requests_committed_{0};
     std::atomic<std::uint64_t> requests_refused_{0};
+    std::atomic<std::uint64_t> batches_redone_{0};
 };
 
 }  // namespace rt::app

@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "ports/fakes.hpp"
-#include "storage/memory/memory_store.hpp"
+#include "storage/open_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace rt::app {
 namespace {
@@ -73,9 +74,19 @@ class HoldingStore final : public ports::Store {
     bool released_ = false;
 };
 
-class GroupCommitTest : public ::testing::Test {
+// On the memory store, whose RunUnguarded is its Savepoint, and on SQLite, where a body that fails after writing
+// makes the batch run again with savepoints.
+class GroupCommitTest : public ::testing::TestWithParam<std::string> {
   protected:
-    GroupCommitTest() : store_(memory_) { EXPECT_TRUE(memory_.Migrate()); }
+    void SetUp() override {
+        const std::string url =
+            GetParam() == "sqlite" ? "sqlite://" + (dir_.path() / "group.db").string() : std::string("memory://");
+        auto store = storage::OpenStore(url);
+        ASSERT_TRUE(store) << store.error().message();
+        inner_ = std::move(*store);
+        ASSERT_TRUE(inner_->Migrate());
+        holding_ = std::make_unique<HoldingStore>(*inner_);
+    }
 
     core::Program NewProgram() {
         now_.unix_ms += 1;
@@ -88,7 +99,7 @@ class GroupCommitTest : public ::testing::Test {
     }
 
     bool Exists(const core::Program& p) {
-        return ports::Transact<core::Program>(memory_, ports::TxMode::kRead,
+        return ports::Transact<core::Program>(*inner_, ports::TxMode::kRead,
                                               [&](ports::StoreTx& tx) { return tx.GetProgram(p.id); })
             .has_value();
     }
@@ -99,39 +110,41 @@ class GroupCommitTest : public ::testing::Test {
         return writes.queue_depth() >= n;
     }
 
-    // Starts a request on a thread of its own, whose write the store holds until store_.Release(); returns
+    // Starts a request on a thread of its own, whose write the store holds until store().Release(); returns
     // that thread (join it after the release) once the write is held, so requests made now queue behind it.
     std::thread HoldAWrite(GroupCommit& writes) {
-        store_.HoldFirstWrite();
+        store().HoldFirstWrite();
         std::thread holder([&writes, p = NewProgram()] {
             EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(p); }));
         });
-        EXPECT_TRUE(store_.AwaitHeld());
+        EXPECT_TRUE(store().AwaitHeld());
         return holder;
     }
 
-    storage::MemoryStore memory_;
-    HoldingStore store_;
+    testing::TempDir dir_;
+    std::unique_ptr<ports::Store> inner_;
+    std::unique_ptr<HoldingStore> holding_;
+    HoldingStore& store() { return *holding_; }
     core::TimePoint now_{1'795'000'000'000};
     ports::SeededRandom random_;
 };
 
-TEST_F(GroupCommitTest, ALoneRequestCommitsAtOnce) {
-    GroupCommit writes(store_);
+TEST_P(GroupCommitTest, ALoneRequestCommitsAtOnce) {
+    GroupCommit writes(store());
     const auto program = NewProgram();
     auto done = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(program); });
     ASSERT_TRUE(done) << done.error().message();
     EXPECT_TRUE(Exists(program));
-    EXPECT_EQ(store_.write_transactions(), 1);
+    EXPECT_EQ(store().write_transactions(), 1);
     EXPECT_EQ(writes.batches_committed(), 1u);
 }
 
-TEST_F(GroupCommitTest, RequestsQueuedMeanwhileShareOneTransactionAndAFailedOneRollsBackAlone) {
-    GroupCommit writes(store_);
-    store_.HoldFirstWrite();
+TEST_P(GroupCommitTest, RequestsQueuedMeanwhileShareOneTransactionAndAFailedOneRollsBackAlone) {
+    GroupCommit writes(store());
+    store().HoldFirstWrite();
     const auto first = NewProgram();
     std::thread holder([&] { EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(first); })); });
-    ASSERT_TRUE(store_.AwaitHeld());
+    ASSERT_TRUE(store().AwaitHeld());
 
     constexpr int kRequests = 8;
     std::vector<core::Program> programs;
@@ -148,11 +161,15 @@ TEST_F(GroupCommitTest, RequestsQueuedMeanwhileShareOneTransactionAndAFailedOneR
         });
     }
     ASSERT_TRUE(AwaitQueued(writes, kRequests));
-    store_.Release();
+    store().Release();
     holder.join();
     for (auto& t : threads) t.join();
 
-    EXPECT_EQ(store_.write_transactions(), 2);  // the held one, then all eight together
+    // The held one, then all eight together; on SQLite the request that failed after writing made the batch
+    // roll back and run again, each request in a savepoint.
+    const int redone = GetParam() == "sqlite" ? 1 : 0;
+    EXPECT_EQ(writes.batches_redone(), static_cast<std::uint64_t>(redone));
+    EXPECT_EQ(store().write_transactions(), 2 + redone);
     for (int i = 0; i < kRequests; ++i) {
         if (i == 3) {
             ASSERT_FALSE(results[i]);
@@ -166,8 +183,52 @@ TEST_F(GroupCommitTest, RequestsQueuedMeanwhileShareOneTransactionAndAFailedOneR
     EXPECT_EQ(writes.requests_committed(), 1u + kRequests - 1);
 }
 
-TEST_F(GroupCommitTest, ALaterRequestOfTheBatchSeesAnEarlierOnesWrites) {
-    GroupCommit writes(store_);
+// Bare first; when a request fails after writing, the whole batch again, each request in its own savepoint: the
+// requests before it and the one that failed run twice, those after it once, and only the failed one's writes
+// are gone.
+TEST_P(GroupCommitTest, ARequestThatFailsAfterWritingMakesTheBatchRunAgainWithSavepoints) {
+    GroupCommit writes(store());
+    std::thread holder = HoldAWrite(writes);
+    const std::vector<core::Program> programs{NewProgram(), NewProgram(), NewProgram()};
+    std::vector<std::atomic<int>> runs(programs.size());
+    std::vector<core::Result<void>> results(programs.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < programs.size(); ++i) {
+        threads.emplace_back([&, i] {
+            results[i] = writes.Run([&, i](ports::StoreTx& tx) -> core::Result<void> {
+                ++runs[i];
+                if (auto ok = tx.InsertProgram(programs[i]); !ok) return ok;
+                if (i == 1) return core::Fail(core::Error::Invalid("amount", "refused after its write"));
+                return {};
+            });
+        });
+        ASSERT_TRUE(AwaitQueued(writes, i + 1));  // in this order
+    }
+    store().Release();
+    holder.join();
+    for (auto& t : threads) t.join();
+
+    EXPECT_TRUE(results[0]);
+    ASSERT_FALSE(results[1]);
+    EXPECT_EQ(results[1].error().code(), core::ErrorCode::kInvalid);
+    EXPECT_TRUE(results[2]);
+    EXPECT_TRUE(Exists(programs[0]));
+    EXPECT_FALSE(Exists(programs[1]));
+    EXPECT_TRUE(Exists(programs[2]));
+    if (GetParam() == "sqlite") {
+        EXPECT_EQ(writes.batches_redone(), 1u);
+        EXPECT_EQ(runs[0].load(), 2);
+        EXPECT_EQ(runs[1].load(), 2);
+        EXPECT_EQ(runs[2].load(), 1);
+    } else {
+        EXPECT_EQ(writes.batches_redone(), 0u);
+        for (const auto& n : runs) EXPECT_EQ(n.load(), 1);
+    }
+    EXPECT_EQ(writes.requests_committed(), 1u + 2u);
+}
+
+TEST_P(GroupCommitTest, ALaterRequestOfTheBatchSeesAnEarlierOnesWrites) {
+    GroupCommit writes(store());
     std::thread holder = HoldAWrite(writes);
     const auto program = NewProgram();
     // The same insert twice in one batch: exactly one wins, the other sees its row and fails alone.
@@ -178,19 +239,20 @@ TEST_F(GroupCommitTest, ALaterRequestOfTheBatchSeesAnEarlierOnesWrites) {
             [&, i] { results[i] = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(program); }); });
         ASSERT_TRUE(AwaitQueued(writes, i + 1));
     }
-    store_.Release();
+    store().Release();
     holder.join();
     for (auto& t : threads) t.join();
-    EXPECT_EQ(store_.write_transactions(), 2);
+    EXPECT_EQ(store().write_transactions(), 2);
+    EXPECT_EQ(writes.batches_redone(), 0u) << "the refused insert wrote nothing: the batch ran once";
     EXPECT_TRUE(results[0]);
     ASSERT_FALSE(results[1]);
     EXPECT_EQ(results[1].error().code(), core::ErrorCode::kConflict);
     EXPECT_TRUE(Exists(program));
 }
 
-TEST_F(GroupCommitTest, AFailedCommitFailsEveryRequestThatHadSucceededAndKeepsNothing) {
-    GroupCommit writes(store_);
-    store_.FailWrites();
+TEST_P(GroupCommitTest, AFailedCommitFailsEveryRequestThatHadSucceededAndKeepsNothing) {
+    GroupCommit writes(store());
+    store().FailWrites();
     const auto program = NewProgram();
     auto done = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(program); });
     ASSERT_FALSE(done);
@@ -212,8 +274,8 @@ struct Outcome {
     }
 };
 
-TEST_F(GroupCommitTest, ASubmittedRequestIsAnsweredThroughItsCallbackAfterItsCommit) {
-    GroupCommit writes(store_);
+TEST_P(GroupCommitTest, ASubmittedRequestIsAnsweredThroughItsCallbackAfterItsCommit) {
+    GroupCommit writes(store());
     const auto program = NewProgram();
     Outcome outcome;
     bool existed_at_answer = false;
@@ -229,8 +291,8 @@ TEST_F(GroupCommitTest, ASubmittedRequestIsAnsweredThroughItsCallbackAfterItsCom
     EXPECT_EQ(writes.batches_committed(), 1u);
 }
 
-TEST_F(GroupCommitTest, SubmittedAndWaitingRequestsShareABatchEachWithItsOwnOutcome) {
-    GroupCommit writes(store_);
+TEST_P(GroupCommitTest, SubmittedAndWaitingRequestsShareABatchEachWithItsOwnOutcome) {
+    GroupCommit writes(store());
     std::thread holder = HoldAWrite(writes);
     const auto submitted = NewProgram();
     const auto refused = NewProgram();
@@ -246,13 +308,14 @@ TEST_F(GroupCommitTest, SubmittedAndWaitingRequestsShareABatchEachWithItsOwnOutc
     core::Result<void> run_result;
     std::thread runner([&] { run_result = writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(waited); }); });
     ASSERT_TRUE(AwaitQueued(writes, 3));
-    store_.Release();
+    store().Release();
     holder.join();
     runner.join();
     ASSERT_EQ(first.future.wait_for(10s), std::future_status::ready);
     ASSERT_EQ(second.future.wait_for(10s), std::future_status::ready);
 
-    EXPECT_EQ(store_.write_transactions(), 2);  // the held one, then the three together
+    const int redone = GetParam() == "sqlite" ? 1 : 0;    // the refused request failed after its write
+    EXPECT_EQ(store().write_transactions(), 2 + redone);  // the held one, then the three together
     EXPECT_TRUE(first.future.get());
     auto second_result = second.future.get();
     ASSERT_FALSE(second_result);
@@ -263,9 +326,9 @@ TEST_F(GroupCommitTest, SubmittedAndWaitingRequestsShareABatchEachWithItsOwnOutc
     EXPECT_TRUE(Exists(waited));
 }
 
-TEST_F(GroupCommitTest, AFailedCommitFailsASubmittedRequest) {
-    GroupCommit writes(store_);
-    store_.FailWrites();
+TEST_P(GroupCommitTest, AFailedCommitFailsASubmittedRequest) {
+    GroupCommit writes(store());
+    store().FailWrites();
     const auto program = NewProgram();
     Outcome outcome;
     ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(program); }, outcome.Callback()));
@@ -276,8 +339,8 @@ TEST_F(GroupCommitTest, AFailedCommitFailsASubmittedRequest) {
     EXPECT_FALSE(Exists(program));
 }
 
-TEST_F(GroupCommitTest, AFullQueueRefusesASubmissionAndNeverCallsIt) {
-    GroupCommit writes(store_, {.max_queue = 1});
+TEST_P(GroupCommitTest, AFullQueueRefusesASubmissionAndNeverCallsIt) {
+    GroupCommit writes(store(), {.max_queue = 1});
     std::thread holder = HoldAWrite(writes);
     const auto queued = NewProgram();
     Outcome outcome;
@@ -292,16 +355,16 @@ TEST_F(GroupCommitTest, AFullQueueRefusesASubmissionAndNeverCallsIt) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
     EXPECT_EQ(writes.requests_refused(), 1u);
-    store_.Release();
+    store().Release();
     holder.join();
     ASSERT_EQ(outcome.future.wait_for(10s), std::future_status::ready);
     EXPECT_TRUE(outcome.future.get());
     EXPECT_EQ(calls.load(), 0);
 }
 
-TEST_F(GroupCommitTest, DestroyingItWritesAndAnswersEverySubmittedRequestFirst) {
-    auto writes = std::make_unique<GroupCommit>(store_, GroupCommitOptions{.max_batch = 2});
-    store_.HoldFirstWrite();
+TEST_P(GroupCommitTest, DestroyingItWritesAndAnswersEverySubmittedRequestFirst) {
+    auto writes = std::make_unique<GroupCommit>(store(), GroupCommitOptions{.max_batch = 2});
+    store().HoldFirstWrite();
     constexpr int kRequests = 7;
     std::vector<core::Program> programs;
     for (int i = 0; i < kRequests; ++i) programs.push_back(NewProgram());
@@ -310,25 +373,25 @@ TEST_F(GroupCommitTest, DestroyingItWritesAndAnswersEverySubmittedRequestFirst) 
         ASSERT_TRUE(writes->Submit([&, i](ports::StoreTx& tx) { return tx.InsertProgram(programs[i]); },
                                    [&](core::Result<void> r) { answered += r ? 1 : 0; }));
         if (i == 0) {
-            ASSERT_TRUE(store_.AwaitHeld());
+            ASSERT_TRUE(store().AwaitHeld());
         }
     }
-    store_.Release();
+    store().Release();
     writes.reset();  // with three batches of two still queued
     EXPECT_EQ(answered.load(), kRequests);
     for (const auto& p : programs) EXPECT_TRUE(Exists(p));
 }
 
-TEST_F(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
-    GroupCommit writes(store_);
-    store_.HoldFirstWrite();
+TEST_P(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
+    GroupCommit writes(store());
+    store().HoldFirstWrite();
     const auto first = NewProgram();
     const auto queued = NewProgram();
     Outcome one, two;
     ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(first); }, one.Callback()));
-    ASSERT_TRUE(store_.AwaitHeld());
+    ASSERT_TRUE(store().AwaitHeld());
     ASSERT_TRUE(writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(queued); }, two.Callback()));
-    store_.Release();
+    store().Release();
     writes.Stop();
     // Both answered by the time Stop returned.
     ASSERT_EQ(one.future.wait_for(0s), std::future_status::ready);
@@ -345,6 +408,9 @@ TEST_F(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
     EXPECT_FALSE(Exists(late));
     EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(late); }));  // Run still writes
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, GroupCommitTest, ::testing::Values("memory", "sqlite"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace rt::app

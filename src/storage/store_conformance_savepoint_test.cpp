@@ -1,6 +1,11 @@
 // The storage conformance suite: StoreTx::Savepoint, the nested savepoints that let several independent
 // requests share one write transaction (group commit) and fail alone.
 
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "ports/system.hpp"
 #include "storage/store_conformance.hpp"
 
@@ -81,6 +86,70 @@ TEST_P(StoreConformanceTest, SavepointsNestAndALaterOneSeesAnEarlierOnesWrites) 
 
 // The chain's end as LastEvent reads it follows the savepoints: an event appended in a rolled-back
 // savepoint is not the last one, and the next append takes its seq.
+// RunUnguarded: a body without a savepoint of its own (group commit's first try). One that succeeds keeps its
+// writes; one that fails having written nothing (a read that found nothing, an insert refused by a constraint)
+// leaves the transaction to go on as before it.
+TEST_P(StoreConformanceTest, RunUnguardedKeepsWhatSucceedsAndGoesOnAfterAFailureThatWroteNothing) {
+    const auto first = MakeProgram();
+    const auto missing = MakeProgram();
+    const auto after = MakeProgram();
+    std::vector<std::pair<bool, bool>> outcomes;  // (succeeded, spoiled) per body
+    auto run = [&](ports::StoreTx& tx, const std::function<core::Result<void>(ports::StoreTx&)>& body) {
+        bool spoiled = true;
+        const bool ok = tx.RunUnguarded(body, spoiled).has_value();
+        outcomes.emplace_back(ok, spoiled);
+    };
+    auto done = Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        run(tx, [&](ports::StoreTx& t) { return t.InsertProgram(first); });
+        run(tx, [&](ports::StoreTx& t) -> core::Result<void> {
+            if (auto found = t.GetProgram(missing.id); !found) return core::Fail(found.error());
+            return {};
+        });
+        run(tx, [&](ports::StoreTx& t) { return t.InsertProgram(first); });  // kConflict: the id is taken
+        return tx.InsertProgram(after);
+    });
+    ASSERT_TRUE(done) << done.error().message();
+    const std::vector<std::pair<bool, bool>> want{{true, false}, {false, false}, {false, false}};
+    EXPECT_EQ(outcomes, want);
+    EXPECT_TRUE(Read([&](ports::StoreTx& tx) { return tx.GetProgram(first.id); }));
+    EXPECT_TRUE(Read([&](ports::StoreTx& tx) { return tx.GetProgram(after.id); }));
+}
+
+// A body that fails after writing, run without a savepoint: the SQL stores say so (spoiled) and never commit that
+// transaction, even when its caller goes on and returns success; the memory store runs a savepoint instead.
+TEST_P(StoreConformanceTest, RunUnguardedSpoilsTheTransactionOfABodyThatFailedAfterWriting) {
+    const auto before = MakeProgram();
+    const auto written = MakeProgram();
+    bool spoiled = false;
+    std::optional<core::Error> failed;
+    auto done = Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.InsertProgram(before); !ok) return ok;
+        auto ran = tx.RunUnguarded(
+            [&](ports::StoreTx& t) -> core::Result<void> {
+                if (auto ok = t.InsertProgram(written); !ok) return ok;
+                return core::Fail(core::Error::Invalid("amount", "refused after its write"));
+            },
+            spoiled);
+        if (!ran) failed = ran.error();
+        return {};
+    });
+    ASSERT_TRUE(failed.has_value());
+    EXPECT_EQ(failed->code(), ErrorCode::kInvalid) << "the body's own error";
+    auto exists = [&](const core::Program& p) {
+        return Read([&](ports::StoreTx& tx) { return tx.GetProgram(p.id); }).has_value();
+    };
+    EXPECT_FALSE(exists(written));
+    if (GetParam().name == "memory") {
+        EXPECT_FALSE(spoiled);
+        EXPECT_TRUE(done) << done.error().message();
+        EXPECT_TRUE(exists(before));
+    } else {
+        EXPECT_TRUE(spoiled);
+        EXPECT_FALSE(done) << "a spoiled transaction committed";
+        EXPECT_FALSE(exists(before));
+    }
+}
+
 TEST_P(StoreConformanceTest, LastEventForgetsAnEventOfARolledBackSavepoint) {
     const auto program = MakeProgram();
     ports::Sha256Digest digest;

@@ -184,6 +184,7 @@ Result<void> PgStatement::Finish(PgResultHandle result, std::span<const sql::Con
         if (write_) {  // as SQLite's changes(): rows written by the last INSERT, UPDATE or DELETE
             const char* tuples = PQcmdTuples(result_.get());
             conn_.set_changes(tuples != nullptr && *tuples != '\0' ? std::atoi(tuples) : 0);
+            if (conn_.Changes() != 0) conn_.AddTrace();
         }
         // COMMIT of a transaction in which a statement failed answers ROLLBACK instead of an error.
         if (original_ == "COMMIT" && std::string_view(PQcmdStatus(result_.get())) == "ROLLBACK") {
@@ -195,6 +196,7 @@ Result<void> PgStatement::Finish(PgResultHandle result, std::span<const sql::Con
     }
     auto error = ErrorFrom(conn_.raw(), result_.get(), original_, constraints);
     result_.reset();
+    conn_.AddTrace();  // outside a statement's savepoint, a failure aborts the transaction
     return core::Fail(std::move(error));
 }
 
@@ -207,6 +209,7 @@ Result<void> PgStatement::Execute(std::span<const sql::ConstraintError> constrai
         if (!prepared_) {
             PgResultHandle prepared(PQprepare(raw, name_.c_str(), text_.c_str(), count, types_.data()));
             if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+                conn_.AddTrace();
                 return core::Fail(ErrorFrom(raw, prepared.get(), original_));
             }
             prepared_ = true;

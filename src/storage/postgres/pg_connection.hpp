@@ -87,6 +87,7 @@ class PgConnection final : public sql::Connection {
     Result<sql::Statement> Prepare(std::string_view sql) override;
     Result<void> ExecScript(std::string_view sql) override;
     int Changes() const override { return changes_; }
+    std::uint64_t Traces() const override { return traces_; }
     bool InTransaction() const override;
     // pg_advisory_xact_lock on a 64-bit hash of the program id: held until the transaction ends.
     Result<void> LockProgram(std::string_view program_id) override;
@@ -99,7 +100,12 @@ class PgConnection final : public sql::Connection {
     // False once the connection to the server is lost or out of step with it (the pool then opens a new one).
     bool Healthy() const { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
     // The connection can no longer be trusted (a pipeline left unread): the pool drops it.
-    void MarkBroken() { broken_ = true; }
+    void MarkBroken() {
+        broken_ = true;
+        ++traces_;
+    }
+    // A statement changed rows, or failed and left the transaction aborted: see Traces.
+    void AddTrace() { ++traces_; }
     PGconn* raw() { return conn_.get(); }
     void set_changes(int changes) { changes_ = changes; }
 
@@ -109,6 +115,7 @@ class PgConnection final : public sql::Connection {
     PgConnHandle conn_;
     std::map<std::string, std::unique_ptr<PgStatement>, std::less<>> statements_;  // by the caller's SQL text
     int changes_ = 0;
+    std::uint64_t traces_ = 0;
     bool broken_ = false;
 };
 

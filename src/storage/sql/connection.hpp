@@ -105,6 +105,11 @@ class Connection {
     virtual Result<void> ExecScript(std::string_view sql) = 0;
     // Rows changed by the most recent INSERT, UPDATE or DELETE.
     virtual int Changes() const = 0;
+    // A count that grows with every change this connection made to what its open transaction would commit (each
+    // row written) and with every failure that left the transaction unable to go on (PostgreSQL's failed
+    // statements outside a statement's savepoint). The same before and after a call: the call left the
+    // transaction as it found it (SqlTx::RunUnguarded).
+    virtual std::uint64_t Traces() const = 0;
     virtual bool InTransaction() const = 0;
 
     // Makes the rest of this write transaction the only writer of the program's ledger: a writer that appends to

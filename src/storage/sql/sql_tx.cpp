@@ -61,6 +61,24 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
     return done;
 }
 
+Result<void> SqlTx::RunUnguarded(const std::function<Result<void>(ports::StoreTx&)>& body, bool& spoiled) {
+    spoiled = false;
+    if (broken_) return core::Fail(*broken_);
+    if (!writable_) return body(*this);
+    const auto before = conn_.Traces();
+    auto done = body(*this);
+    if (done) return done;
+    if (conn_.Traces() != before || !conn_.InTransaction()) {
+        spoiled = true;
+        // Never committed, even by a caller that goes on: RunTransaction rolls back a broken transaction.
+        broken_ = core::Error::Internal("a request failed after writing; its transaction must start over");
+        last_events_.clear();
+        owned_.clear();
+        programs_.clear();
+    }
+    return done;
+}
+
 Result<void> SqlTx::InsertProgram(const core::Program& program) {
     programs_.erase(program.id);
     auto written = Write(

@@ -149,6 +149,8 @@ class SqlTx final : public ports::StoreTx {
     // SAVEPOINT rt_request … RELEASE (ROLLBACK TO first when `body` fails). A failed undo marks the
     // transaction broken: RunTransaction then rolls it back instead of committing.
     Result<void> Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) override;
+    // `body` bare; spoiled when it failed and Connection::Traces moved meanwhile, or the transaction is gone.
+    Result<void> RunUnguarded(const std::function<Result<void>(ports::StoreTx&)>& body, bool& spoiled) override;
     // The error that makes this transaction uncommittable (a savepoint that could not be undone), if any.
     const std::optional<core::Error>& broken() const { return broken_; }
 

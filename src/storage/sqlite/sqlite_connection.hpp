@@ -81,6 +81,8 @@ class Connection final : public sql::Connection {
 
     // Rows changed by the most recent INSERT, UPDATE or DELETE.
     int Changes() const override { return sqlite3_changes(db_.get()); }
+    // Rows inserted, updated or deleted since the connection opened; a failed statement undoes itself on SQLite.
+    std::uint64_t Traces() const override { return static_cast<std::uint64_t>(sqlite3_total_changes64(db_.get())); }
     bool InTransaction() const override { return sqlite3_get_autocommit(db_.get()) == 0; }
     // The SQLite handle, for the calls this class does not wrap (the checkpointer's hook and checkpoints).
     sqlite3* handle() const { return db_.get(); }
