@@ -16,6 +16,9 @@ bool CheckSlug(FieldErrors& errors, std::string_view field, std::string_view val
 
 std::string Trim(std::string_view s);
 bool IsValidUtf8(std::string_view s);
+// Appends `utf8` as a JSON string, quotes included, escaped as nlohmann::json's dump() escapes valid UTF-8:
+// \" \\ \b \f \n \r \t, \u00XX for the other control characters, every other byte as it is. Give it valid UTF-8.
+void AppendJsonString(std::string& out, std::string_view utf8);
 std::string ToLower(std::string_view s);
 
 }  // namespace rt::core

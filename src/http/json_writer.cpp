@@ -3,6 +3,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+
 namespace rt::http {
 
 void JsonWriter::BeforeValue() {
@@ -73,45 +75,6 @@ JsonWriter& JsonWriter::Null() {
     return *this;
 }
 
-void JsonWriter::Escaped(std::string_view value) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out_ += '"';
-    std::size_t run = 0;  // the start of the bytes not copied yet
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        const auto c = static_cast<unsigned char>(value[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out_.append(value.data() + run, i - run);
-        run = i + 1;
-        switch (c) {
-            case '"':
-                out_ += "\\\"";
-                break;
-            case '\\':
-                out_ += "\\\\";
-                break;
-            case '\b':
-                out_ += "\\b";
-                break;
-            case '\f':
-                out_ += "\\f";
-                break;
-            case '\n':
-                out_ += "\\n";
-                break;
-            case '\r':
-                out_ += "\\r";
-                break;
-            case '\t':
-                out_ += "\\t";
-                break;
-            default:
-                out_ += "\\u00";
-                out_ += kHex[c >> 4];
-                out_ += kHex[c & 0xf];
-        }
-    }
-    out_.append(value.data() + run, value.size() - run);
-    out_ += '"';
-}
+void JsonWriter::Escaped(std::string_view value) { core::AppendJsonString(out_, value); }
 
 }  // namespace rt::http

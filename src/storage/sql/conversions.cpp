@@ -116,26 +116,38 @@ Result<core::Conversion> ReadConversion(const Statement& row) {
 
 Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    return Atomically(conn_, [&]() -> Result<void> {
-        auto inserted = Write(
-            Concat({"INSERT INTO conversions (", kConversionColumns,
-                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"}),
-            [&](Statement& s) { BindConversion(s, conversion); }, kConversionConstraints);
-        if (!inserted) return inserted;
-        for (const auto& credit : conversion.attribution.credits) {
-            auto credited = Write(
-                "INSERT INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3) ON "
-                "CONFLICT DO NOTHING",
-                [&](Statement& s) {
-                    s.Bind(1, conversion.program_id.str())
-                        .Bind(2, credit.partner_id.str())
-                        .Bind(3, conversion.id.str());
-                },
-                kCreditConstraints);
-            if (!credited) return credited;
+    // A refused conversion leaves nothing behind. The one way a credit is refused, a partner that is not the
+    // program's (the foreign key), is checked before anything is written, instead of a savepoint around the rows
+    // (on SQLite a savepoint copies every page it writes first: ~2 % of a conversion's instructions).
+    for (const auto& credit : conversion.attribution.credits) {
+        auto statement = conn_.Prepare("SELECT 1 FROM partners WHERE program_id = ?1 AND id = ?2");
+        if (!statement) return core::Fail(statement.error());
+        statement->Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str());
+        auto found = statement->Step();
+        if (!found) return core::Fail(found.error());
+        if (!*found) return core::Fail(core::Error::NotFound(std::string(kConversionCreditMissing)));
+    }
+    auto inserted = Write(
+        Concat({"INSERT INTO conversions (", kConversionColumns,
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"}),
+        [&](Statement& s) { BindConversion(s, conversion); }, kConversionConstraints);
+    if (!inserted) return inserted;
+    for (const auto& credit : conversion.attribution.credits) {
+        auto credited = Write(
+            "INSERT INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3) ON "
+            "CONFLICT DO NOTHING",
+            [&](Statement& s) {
+                s.Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str()).Bind(3, conversion.id.str());
+            },
+            kCreditConstraints);
+        if (!credited) {
+            // Not a refusal (the partners were found above) but the database failing underneath, with the
+            // conversion's row written: this transaction must not commit it.
+            broken_ = credited.error();
+            return credited;
         }
-        return {};
-    });
+    }
+    return {};
 }
 
 Result<core::Conversion> SqlTx::GetConversion(const core::ConversionId& id) {

@@ -1,8 +1,11 @@
 // The ledger's rows: SqlTx's event methods.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+#include "storage/sql/rows.hpp"
 #include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
@@ -17,13 +20,6 @@ constexpr ConstraintError kEventConstraints[] = {
 };
 
 constexpr std::string_view kEventColumns = "program_id, seq, id, type, subject_id, at, payload, prev_hash, hash";
-
-// The payload as a JSON array of [key, value] pairs: ordered, and any bytes survive.
-std::string EncodePayload(const core::Event& event) {
-    nlohmann::json pairs = nlohmann::json::array();
-    for (const auto& [key, value] : event.payload) pairs.push_back({key, value});
-    return pairs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 Result<core::Event> ReadEvent(const Statement& row) {
     core::Event e;
@@ -52,6 +48,32 @@ Result<core::Event> ReadEvent(const Statement& row) {
 
 }  // namespace
 
+std::string EncodeEventPayload(const core::Event& event) {
+    const bool utf8 = std::all_of(event.payload.begin(), event.payload.end(), [](const auto& pair) {
+        return core::IsValidUtf8(pair.first) && core::IsValidUtf8(pair.second);
+    });
+    if (!utf8) {  // nlohmann's replacement of the bytes that are not UTF-8
+        nlohmann::json pairs = nlohmann::json::array();
+        for (const auto& [key, value] : event.payload) pairs.push_back({key, value});
+        return pairs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    std::string out;
+    std::size_t size = 2;
+    for (const auto& [key, value] : event.payload) size += key.size() + value.size() + 8;
+    out.reserve(size);
+    out += '[';
+    for (const auto& [key, value] : event.payload) {
+        if (out.size() > 1) out += ',';
+        out += '[';
+        core::AppendJsonString(out, key);
+        out += ',';
+        core::AppendJsonString(out, value);
+        out += ']';
+    }
+    out += ']';
+    return out;
+}
+
 Result<void> SqlTx::AppendEvent(const core::Event& event) {
     if (auto owned = Own(event.program_id); !owned) return owned;
     const std::string sql =
@@ -60,7 +82,7 @@ Result<void> SqlTx::AppendEvent(const core::Event& event) {
         sql,
         [&](Statement& s) {
             s.Bind(1, event.program_id.str()).Bind(2, event.seq).Bind(3, event.id.str()).Bind(4, event.type);
-            s.Bind(5, event.subject_id).Bind(6, event.at.unix_ms).Bind(7, EncodePayload(event));
+            s.Bind(5, event.subject_id).Bind(6, event.at.unix_ms).Bind(7, EncodeEventPayload(event));
             s.Bind(8, event.prev_hash).Bind(9, event.hash);
         },
         kEventConstraints);

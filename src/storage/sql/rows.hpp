@@ -1,10 +1,12 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/api_key.hpp"
 #include "core/conversion.hpp"
+#include "core/event.hpp"
 #include "core/link.hpp"
 #include "core/partner.hpp"
 #include "core/program.hpp"
@@ -35,6 +37,10 @@ Result<core::Link> ReadLink(const Statement& row);
 inline constexpr std::string_view kApiKeyColumns = "id, name, scope, secret_hash, created_at";
 void BindApiKey(Statement& statement, const core::ApiKeyRecord& key);
 Result<core::ApiKeyRecord> ReadApiKey(const Statement& row);
+
+// An event's payload as stored (events.payload): a JSON array of [key, value] pairs, in order; bytes that are not
+// UTF-8 become U+FFFD. The text nlohmann's dump() writes for it, byte for byte (events.cpp).
+std::string EncodeEventPayload(const core::Event& event);
 
 // An optional time as unix milliseconds, NULL when absent.
 void BindOptionalTime(Statement& statement, int index, const std::optional<core::TimePoint>& time);
