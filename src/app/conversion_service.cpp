@@ -128,18 +128,15 @@ core::Result<void> ClickEvidence(ports::StoreTx& tx, const core::Program& progra
     if (!in.click_id) return {};
     auto id = core::ClickId::Parse(*in.click_id);
     if (!id) return {};
-    auto click = tx.GetClick(*id);
-    if (!click)
-        return click.error().code() == core::ErrorCode::kNotFound ? core::Result<void>() : core::Fail(click.error());
-    if (click->program_id != program.id) return {};
     const core::TimePoint since{at.unix_ms - program.attribution.window_days * kMsPerDay};
-    auto clicks = tx.ListVisitorClicks(program.id, click->visitor_id, since);
+    auto clicks = tx.ListVisitorClicksOf(program.id, *id, since);
     if (!clicks) return core::Fail(clicks.error());
+    if (!*clicks) return {};  // not a click of this program
     ctx.evidence.click_named = true;
-    for (const auto& c : *clicks) {
+    for (const auto& c : **clicks) {
         if (!c.bot) ctx.evidence.clicks.push_back({c.partner_id, c.id.str(), c.at});
     }
-    ctx.visitor_clicks = std::move(*clicks);
+    ctx.visitor_clicks = std::move(**clicks);
     return {};
 }
 

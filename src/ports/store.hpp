@@ -118,6 +118,12 @@ class StoreTx {
     virtual Result<std::optional<core::Referral>> FindReferralOfCustomer(const core::ProgramId& program_id,
                                                                          const core::CustomerId& customer_id,
                                                                          core::TimePoint since) = 0;
+    // The clicks in the program, at or after `since`, of the visitor who made click `click_id`, oldest first;
+    // nullopt when the program has no such click. What GetClick and then ListVisitorClicks answer, in one
+    // query (a sale naming its click).
+    virtual Result<std::optional<std::vector<core::Click>>> ListVisitorClicksOf(const core::ProgramId& program_id,
+                                                                                const core::ClickId& click_id,
+                                                                                core::TimePoint since) = 0;
 
     // Conversions. kConflict when the program already has the external_id.
     virtual Result<void> InsertConversion(const core::Conversion& conversion) = 0;

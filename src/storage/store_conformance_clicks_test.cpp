@@ -216,6 +216,36 @@ TEST_P(StoreConformanceTest, VisitorClicksAreTheProgramsSinceATimeOldestFirst) {
     auto none = Read([&](ports::StoreTx& tx) { return tx.ListVisitorClicks(program.id, stranger, {0}); });
     ASSERT_TRUE(none);
     EXPECT_TRUE(none->empty());
+
+    // ListVisitorClicksOf: the same lists, named by one of the visitor's clicks.
+    using Listed = core::Result<std::optional<std::vector<core::Click>>>;
+    auto of = [&](const core::Program& in, const core::ClickId& named, core::TimePoint from) {
+        return Read([&](ports::StoreTx& tx) -> Listed { return tx.ListVisitorClicksOf(in.id, named, from); });
+    };
+    auto ids_of = [&](const Listed& listed) {
+        return listed && *listed ? ClickIds(**listed) : std::vector<std::string>{"(none)"};
+    };
+    EXPECT_EQ(ids_of(of(program, late.id, {0})),
+              (std::vector<std::string>{early.id.str(), at_since.id.str(), late.id.str(), later.id.str()}));
+    EXPECT_EQ(ids_of(of(program, early.id, since)),
+              (std::vector<std::string>{at_since.id.str(), late.id.str(), later.id.str()}))
+        << "the named click need not be in the window";
+    EXPECT_EQ(ids_of(of(program, someone_else.id, {0})), std::vector<std::string>{someone_else.id.str()});
+    EXPECT_EQ(ids_of(of(other_program, elsewhere.id, {0})), std::vector<std::string>{elsewhere.id.str()});
+    const auto whole = of(program, later.id, {0});
+    ASSERT_TRUE(whole && *whole && !(*whole)->empty());
+    EXPECT_EQ(Describe((*whole)->back()), Describe(later)) << "whole clicks";
+    const core::TimePoint after_all{later.at.unix_ms + 1};
+    const auto nothing_since = of(program, early.id, after_all);
+    ASSERT_TRUE(nothing_since);
+    ASSERT_TRUE(nothing_since->has_value()) << "a known click with nothing in the window is an empty list";
+    EXPECT_TRUE((*nothing_since)->empty());
+    for (const auto& [in, named] : {std::pair{program, elsewhere.id}, std::pair{program, NextId<core::ClickId>()},
+                                    std::pair{other_program, late.id}}) {
+        const auto unknown = of(in, named, {0});
+        ASSERT_TRUE(unknown) << unknown.error().message();
+        EXPECT_FALSE(unknown->has_value()) << "not a click of the program: " << named.str();
+    }
 }
 
 TEST_P(StoreConformanceTest, ClicksSurviveReopeningADurableStore) {

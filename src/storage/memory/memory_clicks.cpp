@@ -52,4 +52,14 @@ Result<std::vector<core::Click>> MemoryTx::ListVisitorClicks(const core::Program
     return out;
 }
 
+Result<std::optional<std::vector<core::Click>>> MemoryTx::ListVisitorClicksOf(const core::ProgramId& program_id,
+                                                                              const core::ClickId& click_id,
+                                                                              core::TimePoint since) {
+    const auto* click = FindClick(read_, click_id);
+    if (click == nullptr || click->program_id != program_id) return std::optional<std::vector<core::Click>>();
+    auto clicks = ListVisitorClicks(program_id, click->visitor_id, since);
+    if (!clicks) return core::Fail(clicks.error());
+    return std::optional(std::move(*clicks));
+}
+
 }  // namespace rt::storage

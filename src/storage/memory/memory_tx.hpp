@@ -138,6 +138,9 @@ class MemoryTx final : public ports::StoreTx {
     Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
                                                        const core::VisitorId& visitor_id,
                                                        core::TimePoint since) override;
+    Result<std::optional<std::vector<core::Click>>> ListVisitorClicksOf(const core::ProgramId& program_id,
+                                                                        const core::ClickId& click_id,
+                                                                        core::TimePoint since) override;
 
     // memory_rollups.cpp. `fn` may use this transaction; cells or rows it adds during a walk may or may not
     // be visited.

@@ -1,8 +1,10 @@
 // Conversions (sales and refunds) with their attribution: SqlTx's methods for them.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "storage/sql/query.hpp"
 #include "storage/sql/rows.hpp"
 #include "storage/sql/sql_tx.hpp"
@@ -24,15 +26,6 @@ constexpr ConstraintError kConversionConstraints[] = {
 constexpr ConstraintError kCreditConstraints[] = {
     {kForeignKey, ErrorCode::kNotFound, kConversionCreditMissing},
 };
-
-// The credits as a JSON array of {"partner_id", "weight_ppm", "click_id"} objects, in credit order.
-std::string EncodeCredits(const std::vector<core::Credit>& credits) {
-    json out = json::array();
-    for (const auto& c : credits) {
-        out.push_back({{"partner_id", c.partner_id.str()}, {"weight_ppm", c.weight_ppm}, {"click_id", c.click_id}});
-    }
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 // Strict: nullopt unless every element is exactly {"partner_id": string, "weight_ppm": integer, "click_id": string}.
 std::optional<std::vector<core::Credit>> DecodeCredits(const std::string& text) {
@@ -79,7 +72,7 @@ void BindConversion(Statement& s, const core::Conversion& c) {
     BindOptional(s, 9, c.referral_id);
     BindOptional(s, 10, c.customer_id);
     s.Bind(11, c.click_id).Bind(12, c.coupon_code).Bind(13, core::ToString(c.attribution.source));
-    s.Bind(14, core::ToString(c.attribution.model)).Bind(15, EncodeCredits(c.attribution.credits));
+    s.Bind(14, core::ToString(c.attribution.model)).Bind(15, EncodeConversionCredits(c.attribution.credits));
     s.Bind(16, c.request_hash).Bind(17, c.created_at.unix_ms);
     BindOptionalTime(s, 18, c.journey_started_at);
 }
@@ -112,6 +105,32 @@ Result<core::Conversion> ReadConversion(const Statement& row) {
     c.created_at = {row.Int(16)};
     c.journey_started_at = ReadOptionalTime(row, 17);
     return c;
+}
+
+std::string EncodeConversionCredits(const std::vector<core::Credit>& credits) {
+    const bool utf8 = std::all_of(credits.begin(), credits.end(), [](const core::Credit& c) {
+        return core::IsValidUtf8(c.partner_id.str()) && core::IsValidUtf8(c.click_id);
+    });
+    if (!utf8) {  // nlohmann's replacement of the bytes that are not UTF-8
+        json out = json::array();
+        for (const auto& c : credits) {
+            out.push_back({{"partner_id", c.partner_id.str()}, {"weight_ppm", c.weight_ppm}, {"click_id", c.click_id}});
+        }
+        return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    std::string out = "[";
+    for (const auto& c : credits) {
+        if (out.size() > 1) out += ',';
+        out += R"({"click_id":)";
+        core::AppendJsonString(out, c.click_id);
+        out += R"(,"partner_id":)";
+        core::AppendJsonString(out, c.partner_id.str());
+        out += R"(,"weight_ppm":)";
+        out += std::to_string(c.weight_ppm);
+        out += '}';
+    }
+    out += ']';
+    return out;
 }
 
 Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/api_key.hpp"
 #include "core/conversion.hpp"
@@ -41,6 +42,10 @@ Result<core::ApiKeyRecord> ReadApiKey(const Statement& row);
 // An event's payload as stored (events.payload): a JSON array of [key, value] pairs, in order; bytes that are not
 // UTF-8 become U+FFFD. The text nlohmann's dump() writes for it, byte for byte (events.cpp).
 std::string EncodeEventPayload(const core::Event& event);
+
+// A conversion's credits as stored (conversions.attribution_credits): a JSON array of {"click_id", "partner_id",
+// "weight_ppm"} objects in credit order, as nlohmann's dump() writes them (conversions.cpp).
+std::string EncodeConversionCredits(const std::vector<core::Credit>& credits);
 
 // An optional time as unix milliseconds, NULL when absent.
 void BindOptionalTime(Statement& statement, int index, const std::optional<core::TimePoint>& time);

@@ -102,6 +102,9 @@ class SqlTx final : public ports::StoreTx {
     Result<std::vector<core::Click>> ListVisitorClicks(const core::ProgramId& program_id,
                                                        const core::VisitorId& visitor_id,
                                                        core::TimePoint since) override;
+    Result<std::optional<std::vector<core::Click>>> ListVisitorClicksOf(const core::ProgramId& program_id,
+                                                                        const core::ClickId& click_id,
+                                                                        core::TimePoint since) override;
 
     // rollups.cpp. Each Add* call is atomic (a savepoint): on failure none of its deltas is kept. The
     // ForEach* walks step one statement while calling `fn`, which may use this transaction but must not start

@@ -1,5 +1,6 @@
-// EncodeEventPayload writes what the ledger always stored: nlohmann's dump() of the [key, value] pairs, with
-// U+FFFD for bytes that are not UTF-8. A stored payload must never change form: verification re-reads it.
+// The JSON texts the SQL stores write straight into their columns are what nlohmann's dump() wrote before, byte
+// for byte, with U+FFFD for bytes that are not UTF-8: EncodeEventPayload (a stored payload must never change
+// form: verification re-reads it) and EncodeConversionCredits.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ core::Event WithPayload(std::vector<std::pair<std::string, std::string>> payload
     return event;
 }
 
-TEST(EventPayloadTest, IsNlohmannsDumpOfThePairsByteForByte) {
+TEST(StoredJsonTest, IsNlohmannsDumpOfThePairsByteForByte) {
     std::string controls;
     for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
     const std::vector<std::vector<std::pair<std::string, std::string>>> payloads = {
@@ -43,7 +44,7 @@ TEST(EventPayloadTest, IsNlohmannsDumpOfThePairsByteForByte) {
     }
 }
 
-TEST(EventPayloadTest, BytesThatAreNotUtf8BecomeTheReplacementCharacterAsBefore) {
+TEST(StoredJsonTest, BytesThatAreNotUtf8BecomeTheReplacementCharacterAsBefore) {
     const std::vector<std::string> bad = {
         "\xff",                   // never in UTF-8
         "ok \xc3",                // truncated
@@ -61,6 +62,27 @@ TEST(EventPayloadTest, BytesThatAreNotUtf8BecomeTheReplacementCharacterAsBefore)
         EXPECT_EQ(EncodeEventPayload(in_key), ByNlohmann(in_key));
         EXPECT_NE(EncodeEventPayload(in_value).find("\xef\xbf\xbd"), std::string::npos) << "U+FFFD written";
     }
+}
+
+// The credits of a conversion, likewise: nlohmann's dump() of {"partner_id", "weight_ppm", "click_id"} objects.
+std::string CreditsByNlohmann(const std::vector<core::Credit>& credits) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : credits) {
+        out.push_back({{"partner_id", c.partner_id.str()}, {"weight_ppm", c.weight_ppm}, {"click_id", c.click_id}});
+    }
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+TEST(StoredJsonTest, ConversionCreditsAreNlohmannsDumpByteForByte) {
+    const auto partner = [](std::string id) { return core::PartnerId::FromTrusted(std::move(id)); };
+    const std::vector<std::vector<core::Credit>> cases = {
+        {},
+        {{partner("prt_01jd0000000000000000000000"), 1'000'000, "clk_01jd0000000000000000000000"}},
+        {{partner("prt_a"), 700'000, ""}, {partner("prt_b"), 300'000, "clk_\"quoted\"\\"}},
+        {{partner("prt_\xc3\xa9"), 1, "\x01\x1f"}, {partner("prt_c"), -5, "caf\xc3\xa9"}},
+        {{partner("prt_\xff"), 1'000'000, "clk_\xc0\x80"}},  // not UTF-8: U+FFFD, as before
+    };
+    for (const auto& credits : cases) EXPECT_EQ(EncodeConversionCredits(credits), CreditsByNlohmann(credits));
 }
 
 }  // namespace
