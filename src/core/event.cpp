@@ -1,16 +1,26 @@
 #include "core/event.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace rt::core {
 
 namespace {
 
 void Field(std::string& out, std::string_view value) {
-    out += std::to_string(value.size());
+    char size[24];
+    out.append(size, std::to_chars(size, size + sizeof size, value.size()).ptr);
     out += ':';
     out += value;
     out += '\n';
+}
+
+void Field(std::string& out, std::int64_t number) {
+    char digits[24];
+    Field(out, std::string_view(digits, std::to_chars(digits, digits + sizeof digits, number).ptr));
 }
 
 std::string HashOf(const Event& event, Digest& digest) {
@@ -32,18 +42,28 @@ std::string ToHex(std::span<const std::uint8_t> bytes) {
 }
 
 std::string CanonicalForm(const Event& event) {
-    auto payload = event.payload;
-    std::sort(payload.begin(), payload.end());
-    std::string out = "reftrack-event-v1\n";
+    // The payload in key order. Chain leaves it so: then it is read in place, not copied and sorted.
+    const auto* payload = &event.payload;
+    std::vector<std::pair<std::string, std::string>> sorted;
+    if (!std::is_sorted(payload->begin(), payload->end())) {
+        sorted = event.payload;
+        std::sort(sorted.begin(), sorted.end());
+        payload = &sorted;
+    }
+    std::size_t size = 128 + event.prev_hash.size() + event.type.size() + event.subject_id.size();
+    for (const auto& [key, value] : *payload) size += key.size() + value.size() + 16;
+    std::string out;
+    out.reserve(size);
+    out = "reftrack-event-v1\n";
     Field(out, event.prev_hash);
-    Field(out, std::to_string(event.seq));
+    Field(out, event.seq);
     Field(out, event.id.str());
     Field(out, event.program_id.str());
     Field(out, event.type);
     Field(out, event.subject_id);
-    Field(out, std::to_string(event.at.unix_ms));
-    Field(out, std::to_string(payload.size()));
-    for (const auto& [key, value] : payload) {
+    Field(out, event.at.unix_ms);
+    Field(out, static_cast<std::int64_t>(payload->size()));
+    for (const auto& [key, value] : *payload) {
         Field(out, key);
         Field(out, value);
     }

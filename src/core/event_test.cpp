@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
 
@@ -107,6 +110,39 @@ TEST_F(EventChainTest, CanonicalFormIsUnambiguousAndOrderFree) {
     d.payload = {{"y", "2"}, {"x", "1"}};
     EXPECT_EQ(CanonicalForm(c), CanonicalForm(d));
     EXPECT_TRUE(CanonicalForm(c).starts_with("reftrack-event-v1\n"));
+}
+
+// The bytes every stored hash was made of: a change here breaks the verification of every existing ledger.
+TEST_F(EventChainTest, CanonicalFormIsTheV1BytesExactly) {
+    Event e;
+    e.id = EventId::FromTrusted("evt_01jd0000000000000000000000");
+    e.program_id = ProgramId::FromTrusted("prg_01jd0000000000000000000001");
+    e.seq = 42;
+    e.type = "conversion.recorded";
+    e.subject_id = "cnv_x";
+    e.at = {1'795'000'000'123};
+    e.payload = {{"z", "last"}, {"amount", "1000"}, {"", ""}, {"note", "a\nb:c"}};
+    e.prev_hash = std::string(64, 'f');
+    e.hash = "not part of it";
+    const std::string want =
+        "reftrack-event-v1\n"
+        "64:" +
+        std::string(64, 'f') +
+        "\n"
+        "2:42\n"
+        "30:evt_01jd0000000000000000000000\n"
+        "30:prg_01jd0000000000000000000001\n"
+        "19:conversion.recorded\n"
+        "5:cnv_x\n"
+        "13:1795000000123\n"
+        "1:4\n"
+        "0:\n0:\n"
+        "6:amount\n4:1000\n"
+        "4:note\n5:a\nb:c\n"
+        "1:z\n4:last\n";
+    EXPECT_EQ(CanonicalForm(e), want);
+    std::sort(e.payload.begin(), e.payload.end());
+    EXPECT_EQ(CanonicalForm(e), want) << "sorted already";
 }
 
 }  // namespace
