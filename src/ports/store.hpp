@@ -263,10 +263,11 @@ class StoreTx {
     // Runs `body(*this)` as Savepoint does, but without a savepoint of its own where that saves work (on SQLite a
     // savepoint copies every page its body writes first; on PostgreSQL it costs two commands and a subtransaction),
     // for a caller that can start its whole transaction over. When `body` succeeds, its writes stay, as in
-    // Savepoint. When it fails, `spoiled` says whether it left writes behind (or, on PostgreSQL, a failed
-    // statement) that only rolling back the whole transaction undoes: then the caller must not commit; it rolls
-    // back and starts over. When it failed and `spoiled` is false, the transaction goes on as before the call. A
-    // store with nothing to save runs Savepoint and never spoils.
+    // Savepoint. `spoiled` says that only rolling back the whole transaction undoes what the call left: a body
+    // that failed after writing (or, on PostgreSQL, after a statement failed), or one that went on after the
+    // transaction was lost, aborted or left half written underneath. Then the store will not commit it; the caller
+    // rolls back and starts over. When the body failed and `spoiled` is false, the transaction goes on as before
+    // the call. A store with nothing to save runs Savepoint and never spoils.
     virtual Result<void> RunUnguarded(const std::function<Result<void>(StoreTx&)>& body, bool& spoiled) {
         spoiled = false;
         return Savepoint(body);

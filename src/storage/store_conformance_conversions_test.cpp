@@ -118,6 +118,18 @@ TEST_P(StoreConformanceTest, ConversionOfAnUnknownProgramOrCreditingAStrangerIsR
         return tx.InsertConversion(fixed);
     });
     EXPECT_TRUE(retry) << "the refused id and external id are free: " << retry.error().message();
+
+    // The row's own refusals come before a stranger's credit, on every store.
+    ExpectFailure(Write([&](ports::StoreTx& tx) {
+                      return tx.InsertConversion(
+                          SaleOf(MakeProgram(), NextId<core::ConversionId>(), "y", {{outsider.id, 1'000'000}}));
+                  }),
+                  ErrorCode::kNotFound, kConversionProgramMissing);
+    ExpectFailure(Write([&](ports::StoreTx& tx) {
+                      return tx.InsertConversion(
+                          SaleOf(program, NextId<core::ConversionId>(), "order-2", {{outsider.id, 1'000'000}}));
+                  }),
+                  ErrorCode::kConflict, kConversionExternalIdTaken);
 }
 
 TEST_P(StoreConformanceTest, ConversionPagesAreNewestFirstAndFilterByProgramAndCreditedPartner) {

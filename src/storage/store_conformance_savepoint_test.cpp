@@ -84,8 +84,6 @@ TEST_P(StoreConformanceTest, SavepointsNestAndALaterOneSeesAnEarlierOnesWrites) 
     EXPECT_FALSE(Read([&](ports::StoreTx& tx) { return tx.GetProgram(inner_program.id); }));
 }
 
-// The chain's end as LastEvent reads it follows the savepoints: an event appended in a rolled-back
-// savepoint is not the last one, and the next append takes its seq.
 // RunUnguarded: a body without a savepoint of its own (group commit's first try). One that succeeds keeps its
 // writes; one that fails having written nothing (a read that found nothing, an insert refused by a constraint)
 // leaves the transaction to go on as before it.
@@ -150,6 +148,8 @@ TEST_P(StoreConformanceTest, RunUnguardedSpoilsTheTransactionOfABodyThatFailedAf
     }
 }
 
+// The chain's end as LastEvent reads it follows the savepoints: an event appended in a rolled-back
+// savepoint is not the last one, and the next append takes its seq.
 TEST_P(StoreConformanceTest, LastEventForgetsAnEventOfARolledBackSavepoint) {
     const auto program = MakeProgram();
     ports::Sha256Digest digest;

@@ -89,6 +89,7 @@ class PgConnection final : public sql::Connection {
     int Changes() const override { return changes_; }
     std::uint64_t Traces() const override { return traces_; }
     bool InTransaction() const override;
+    bool Aborted() const override { return PQtransactionStatus(conn_.get()) == PQTRANS_INERROR; }
     // pg_advisory_xact_lock on a 64-bit hash of the program id: held until the transaction ends.
     Result<void> LockProgram(std::string_view program_id) override;
     // pg_notify on kChangesChannel with "<table> <id>": delivered to every listener when the transaction commits.

@@ -111,6 +111,9 @@ class Connection {
     // transaction as it found it (SqlTx::RunUnguarded).
     virtual std::uint64_t Traces() const = 0;
     virtual bool InTransaction() const = 0;
+    // The open transaction failed and refuses every statement until it ends (PostgreSQL after an error outside a
+    // savepoint); never on SQLite, where a failed statement undoes only itself.
+    virtual bool Aborted() const { return false; }
 
     // Makes the rest of this write transaction the only writer of the program's ledger: a writer that appends to
     // a program's event chain, or reads it to decide what to append, calls this first. SQLite has one writer at a

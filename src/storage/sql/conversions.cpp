@@ -135,22 +135,28 @@ std::string EncodeConversionCredits(const std::vector<core::Credit>& credits) {
 
 Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    // A refused conversion leaves nothing behind. The one way a credit is refused, a partner that is not the
-    // program's (the foreign key), is checked before anything is written, instead of a savepoint around the rows
-    // (on SQLite a savepoint copies every page it writes first: ~2 % of a conversion's instructions).
-    for (const auto& credit : conversion.attribution.credits) {
-        auto statement = conn_.Prepare("SELECT 1 FROM partners WHERE program_id = ?1 AND id = ?2");
-        if (!statement) return core::Fail(statement.error());
-        statement->Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str());
-        auto found = statement->Step();
-        if (!found) return core::Fail(found.error());
-        if (!*found) return core::Fail(core::Error::NotFound(std::string(kConversionCreditMissing)));
-    }
+    // A refused conversion leaves nothing behind, without a savepoint around its rows (on SQLite a savepoint copies
+    // every page it writes first: ~2 % of a conversion's instructions). The row's own refusals (a missing program,
+    // a taken id or external id) come first and write nothing. The one way a credit is refused, a partner that is
+    // not the program's (the foreign key), is checked before any credit is written; the row is deleted again then.
     auto inserted = Write(
         Concat({"INSERT INTO conversions (", kConversionColumns,
                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"}),
         [&](Statement& s) { BindConversion(s, conversion); }, kConversionConstraints);
     if (!inserted) return inserted;
+    for (const auto& credit : conversion.attribution.credits) {
+        auto statement = conn_.Prepare("SELECT 1 FROM partners WHERE program_id = ?1 AND id = ?2");
+        if (!statement) return HalfWritten(statement.error());
+        statement->Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str());
+        auto found = statement->Step();
+        if (!found) return HalfWritten(found.error());
+        if (*found) continue;
+        auto undo = conn_.Prepare("DELETE FROM conversions WHERE id = ?1");
+        if (!undo) return HalfWritten(undo.error());
+        undo->Bind(1, conversion.id.str());
+        if (auto undone = undo->Run(); !undone) return HalfWritten(undone.error());
+        return core::Fail(core::Error::NotFound(std::string(kConversionCreditMissing)));
+    }
     for (const auto& credit : conversion.attribution.credits) {
         auto credited = Write(
             "INSERT INTO conversion_credits (program_id, partner_id, conversion_id) VALUES (?1, ?2, ?3) ON "
@@ -159,12 +165,8 @@ Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
                 s.Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str()).Bind(3, conversion.id.str());
             },
             kCreditConstraints);
-        if (!credited) {
-            // Not a refusal (the partners were found above) but the database failing underneath, with the
-            // conversion's row written: this transaction must not commit it.
-            broken_ = credited.error();
-            return credited;
-        }
+        // Not a refusal (the partners were found above) but the database failing underneath.
+        if (!credited) return HalfWritten(credited.error());
     }
     return {};
 }

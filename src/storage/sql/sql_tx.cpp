@@ -44,6 +44,7 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
         return statement->Run();
     };
     if (auto ok = exec("SAVEPOINT rt_request"); !ok) return ok;
+    const bool half_written_before = half_written_.has_value();
     auto done = body(*this);
     if (!done) {
         last_events_.clear();
@@ -53,6 +54,7 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
             broken_ = undone.error();
             return undone;
         }
+        if (!half_written_before) half_written_.reset();  // what the body left half written is undone
     }
     if (auto released = exec("RELEASE rt_request"); !released) {
         broken_ = released.error();
@@ -66,9 +68,12 @@ Result<void> SqlTx::RunUnguarded(const std::function<Result<void>(ports::StoreTx
     if (broken_) return core::Fail(*broken_);
     if (!writable_) return body(*this);
     const auto before = conn_.Traces();
+    const bool half_written_before = half_written_.has_value();
     auto done = body(*this);
-    if (done) return done;
-    if (conn_.Traces() != before || !conn_.InTransaction()) {
+    // Lost or aborted underneath, or a write left half done, by a body that went on after the error: only a
+    // savepoint per body (or none of the batch) can be committed.
+    const bool gone = !conn_.InTransaction() || conn_.Aborted() || (!half_written_before && half_written_);
+    if (gone || (!done && conn_.Traces() != before)) {
         spoiled = true;
         // Never committed, even by a caller that goes on: RunTransaction rolls back a broken transaction.
         broken_ = core::Error::Internal("a request failed after writing; its transaction must start over");
@@ -77,6 +82,11 @@ Result<void> SqlTx::RunUnguarded(const std::function<Result<void>(ports::StoreTx
         programs_.clear();
     }
     return done;
+}
+
+tl::unexpected<core::Error> SqlTx::HalfWritten(core::Error error) {
+    if (!half_written_) half_written_ = error;
+    return core::Fail(std::move(error));
 }
 
 Result<void> SqlTx::InsertProgram(const core::Program& program) {

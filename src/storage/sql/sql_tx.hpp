@@ -154,12 +154,16 @@ class SqlTx final : public ports::StoreTx {
     Result<void> Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) override;
     // `body` bare; spoiled when it failed and Connection::Traces moved meanwhile, or the transaction is gone.
     Result<void> RunUnguarded(const std::function<Result<void>(ports::StoreTx&)>& body, bool& spoiled) override;
-    // The error that makes this transaction uncommittable (a savepoint that could not be undone), if any.
-    const std::optional<core::Error>& broken() const { return broken_; }
+    // The error that makes this transaction uncommittable, if any: a savepoint that could not be undone, or a
+    // write left half done (HalfWritten) that no savepoint rolled back since.
+    std::optional<core::Error> broken() const { return broken_ ? broken_ : half_written_; }
 
   private:
     // AddRollups where statements are round trips: see rollups.cpp.
     Result<void> AddRollupsInRows(std::span<const core::RollupDelta> deltas, std::int64_t version);
+    // For a write of several statements that failed after its first: `error`, and this transaction may not commit
+    // unless a savepoint begun before the write rolls back (Savepoint clears it then).
+    tl::unexpected<core::Error> HalfWritten(core::Error error);
     // Takes the program (Connection::LockProgram) once per transaction; a no-op in a read transaction.
     Result<void> Own(const core::ProgramId& program_id);
 
@@ -171,6 +175,7 @@ class SqlTx final : public ports::StoreTx {
     Connection& conn_;
     bool writable_;
     std::optional<core::Error> broken_;
+    std::optional<core::Error> half_written_;
     // The event each program's chain ends with, as appended by this transaction: LastEvent answers from it
     // without a query (every append of a conversion reads the chain's end). Cleared when a savepoint rolls
     // back, as the rows it describes may be gone.
