@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "app/store_test_support.hpp"
 #include "ports/fakes.hpp"
-#include "storage/open_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rt::app {
@@ -79,12 +79,8 @@ class HoldingStore final : public ports::Store {
 class GroupCommitTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        const std::string url =
-            GetParam() == "sqlite" ? "sqlite://" + (dir_.path() / "group.db").string() : std::string("memory://");
-        auto store = storage::OpenStore(url);
-        ASSERT_TRUE(store) << store.error().message();
-        inner_ = std::move(*store);
-        ASSERT_TRUE(inner_->Migrate());
+        inner_ = OpenMigratedStore(GetParam(), dir_, "group.db");
+        ASSERT_TRUE(inner_);
         holding_ = std::make_unique<HoldingStore>(*inner_);
     }
 

@@ -19,11 +19,11 @@
 #include "app/program_service.hpp"
 #include "app/referral_service.hpp"
 #include "app/rollup_rebuild.hpp"
+#include "app/store_test_support.hpp"
 #include "core/attribution.hpp"
 #include "core/rounding.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
-#include "storage/open_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rt::app {
@@ -125,12 +125,8 @@ class ReportServiceTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
         if (world_.ready) return;
-        const std::string url = GetParam().starts_with("sqlite") ? "sqlite://" + (dir_.path() / "reports.db").string()
-                                                                 : std::string("memory://");
-        auto store = storage::OpenStore(url);
-        ASSERT_TRUE(store) << store.error().message();
-        store_ = std::move(*store);
-        ASSERT_TRUE(store_->Migrate());
+        store_ = OpenMigratedStore(GetParam(), dir_, "reports.db");
+        ASSERT_TRUE(store_);
         clock_.Set(core::StartOf(kFirstDay - 1));
         Generate();
         if (HasFatalFailure()) return;

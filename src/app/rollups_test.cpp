@@ -15,9 +15,9 @@
 #include "app/program_service.hpp"
 #include "app/report_service.hpp"
 #include "app/rollup_rebuild.hpp"
+#include "app/store_test_support.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
-#include "storage/open_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rt::app {
@@ -50,12 +50,8 @@ class FailingStore final : public ports::Store {
 class PendingRollupsTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        const std::string url =
-            GetParam() == "sqlite" ? "sqlite://" + (dir_.path() / "rollups.db").string() : std::string("memory://");
-        auto store = storage::OpenStore(url);
-        ASSERT_TRUE(store) << store.error().message();
-        inner_ = std::move(*store);
-        ASSERT_TRUE(inner_->Migrate());
+        inner_ = OpenMigratedStore(GetParam(), dir_, "rollups.db");
+        ASSERT_TRUE(inner_);
         store_ = std::make_unique<FailingStore>(*inner_);
         clock_.Set(core::StartOf(core::DayFromCivil(2026, 11, 24)));
         auto program = ProgramService(deps()).Create(
