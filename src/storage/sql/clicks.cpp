@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "storage/click_rules.hpp"
+#include "storage/sql/query.hpp"
 #include "storage/sql/sql_tx.hpp"
 #include "storage/store_rules.hpp"
 
@@ -71,19 +72,6 @@ Result<core::Click> ReadClick(const Statement& row) {
     return c;
 }
 
-// Every row of a statement that selected kClickColumns.
-Result<std::vector<core::Click>> ReadClicks(Statement& statement) {
-    std::vector<core::Click> out;
-    for (;;) {
-        auto row = statement.Step();
-        if (!row) return core::Fail(row.error());
-        if (!*row) return out;
-        auto click = ReadClick(statement);
-        if (!click) return core::Fail(click.error());
-        out.push_back(std::move(*click));
-    }
-}
-
 }  // namespace
 
 Result<void> SqlTx::InsertClicks(std::span<const core::Click> clicks) {
@@ -121,32 +109,31 @@ Result<core::Click> SqlTx::GetClick(const core::ClickId& id) {
 Result<std::vector<core::Click>> SqlTx::ListVisitorClicks(const core::ProgramId& program_id,
                                                           const core::VisitorId& visitor_id, core::TimePoint since) {
     // Served by clicks_visitor (program_id, visitor_id, id); ids are time-ordered, so id order is time order.
-    auto statement = conn_.Prepare("SELECT " + std::string(kClickColumns) +
-                                   " FROM clicks WHERE program_id = ?1 AND visitor_id = ?2 AND at >= ?3 ORDER BY id");
-    if (!statement) return core::Fail(statement.error());
-    statement->Bind(1, program_id.str()).Bind(2, visitor_id.str()).Bind(3, since.unix_ms);
-    return ReadClicks(*statement);
+    return FindAll(
+        conn_,
+        "SELECT " + std::string(kClickColumns) +
+            " FROM clicks WHERE program_id = ?1 AND visitor_id = ?2 AND at >= ?3 ORDER BY id",
+        [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, visitor_id.str()).Bind(3, since.unix_ms); },
+        &ReadClick);
 }
 
 Result<std::optional<std::vector<core::Click>>> SqlTx::ListVisitorClicksOf(const core::ProgramId& program_id,
                                                                            const core::ClickId& click_id,
                                                                            core::TimePoint since) {
     // The named click's visitor by the primary key, then that visitor's clicks through clicks_visitor.
-    auto statement = conn_.Prepare("SELECT " + std::string(kClickColumns) +
-                                   " FROM clicks WHERE program_id = ?1 AND visitor_id = (SELECT visitor_id FROM clicks "
-                                   "WHERE id = ?2 AND program_id = ?1) AND at >= ?3 ORDER BY id");
-    if (!statement) return core::Fail(statement.error());
-    statement->Bind(1, program_id.str()).Bind(2, click_id.str()).Bind(3, since.unix_ms);
-    auto clicks = ReadClicks(*statement);
+    auto clicks = FindAll(
+        conn_,
+        "SELECT " + std::string(kClickColumns) +
+            " FROM clicks WHERE program_id = ?1 AND visitor_id = (SELECT visitor_id FROM clicks WHERE id = ?2 AND "
+            "program_id = ?1) AND at >= ?3 ORDER BY id",
+        [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, click_id.str()).Bind(3, since.unix_ms); }, &ReadClick);
     if (!clicks) return core::Fail(clicks.error());
     if (!clicks->empty()) return std::optional(std::move(*clicks));
     // None in the window: whether the program has the click at all.
-    auto named = conn_.Prepare("SELECT 1 FROM clicks WHERE id = ?1 AND program_id = ?2");
+    auto named = Exists(conn_, "SELECT 1 FROM clicks WHERE id = ?1 AND program_id = ?2",
+                        [&](Statement& s) { s.Bind(1, click_id.str()).Bind(2, program_id.str()); });
     if (!named) return core::Fail(named.error());
-    named->Bind(1, click_id.str()).Bind(2, program_id.str());
-    auto found = named->Step();
-    if (!found) return core::Fail(found.error());
-    if (!*found) return std::optional<std::vector<core::Click>>();
+    if (!*named) return std::optional<std::vector<core::Click>>();
     return std::optional(std::vector<core::Click>());
 }
 

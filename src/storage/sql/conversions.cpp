@@ -136,7 +136,7 @@ std::string EncodeConversionCredits(const std::vector<core::Credit>& credits) {
 Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
     // A refused conversion leaves nothing behind, without a savepoint around its rows (on SQLite a savepoint copies
-    // every page it writes first: ~2 % of a conversion's instructions). The row's own refusals (a missing program,
+    // every page it writes first into its journal). The row's own refusals (a missing program,
     // a taken id or external id) come first and write nothing. The one way a credit is refused, a partner that is
     // not the program's (the foreign key), is checked before any credit is written; the row is deleted again then.
     auto inserted = Write(
@@ -145,10 +145,9 @@ Result<void> SqlTx::InsertConversion(const core::Conversion& conversion) {
         [&](Statement& s) { BindConversion(s, conversion); }, kConversionConstraints);
     if (!inserted) return inserted;
     for (const auto& credit : conversion.attribution.credits) {
-        auto statement = conn_.Prepare("SELECT 1 FROM partners WHERE program_id = ?1 AND id = ?2");
-        if (!statement) return HalfWritten(statement.error());
-        statement->Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str());
-        auto found = statement->Step();
+        auto found = Exists(conn_, "SELECT 1 FROM partners WHERE program_id = ?1 AND id = ?2", [&](Statement& s) {
+            s.Bind(1, conversion.program_id.str()).Bind(2, credit.partner_id.str());
+        });
         if (!found) return HalfWritten(found.error());
         if (*found) continue;
         auto undo = conn_.Prepare("DELETE FROM conversions WHERE id = ?1");

@@ -52,6 +52,15 @@ Result<std::optional<T>> FindOne(Connection& conn, std::string_view sql, Bind bi
     return std::optional<T>(std::move(*item));
 }
 
+// Whether `sql` selects any row once `bind(statement)` bound its parameters.
+template <class Bind>
+Result<bool> Exists(Connection& conn, std::string_view sql, Bind bind) {
+    auto statement = conn.Prepare(sql);
+    if (!statement) return core::Fail(statement.error());
+    bind(*statement);
+    return statement->Step();
+}
+
 // Every row `sql` selects once `bind(statement)` bound its parameters, in the order it selects them.
 template <class T, class Bind>
 Result<std::vector<T>> FindAll(Connection& conn, std::string_view sql, Bind bind, RowReader<T> read) {

@@ -47,9 +47,7 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
     const bool half_written_before = half_written_.has_value();
     auto done = body(*this);
     if (!done) {
-        last_events_.clear();
-        owned_.clear();  // rolling back to a savepoint releases the locks taken after it
-        programs_.clear();
+        ForgetUndoable();
         if (auto undone = exec("ROLLBACK TO rt_request"); !undone) {
             broken_ = undone.error();
             return undone;
@@ -77,11 +75,15 @@ Result<void> SqlTx::RunUnguarded(const std::function<Result<void>(ports::StoreTx
         spoiled = true;
         // Never committed, even by a caller that goes on: RunTransaction rolls back a broken transaction.
         broken_ = core::Error::Internal("a request failed after writing; its transaction must start over");
-        last_events_.clear();
-        owned_.clear();
-        programs_.clear();
+        ForgetUndoable();
     }
     return done;
+}
+
+void SqlTx::ForgetUndoable() {
+    last_events_.clear();
+    owned_.clear();  // rolling back to a savepoint releases the locks taken after it
+    programs_.clear();
 }
 
 tl::unexpected<core::Error> SqlTx::HalfWritten(core::Error error) {

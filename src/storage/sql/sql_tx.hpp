@@ -164,6 +164,9 @@ class SqlTx final : public ports::StoreTx {
     // For a write of several statements that failed after its first: `error`, and this transaction may not commit
     // unless a savepoint begun before the write rolls back (Savepoint clears it then).
     tl::unexpected<core::Error> HalfWritten(core::Error error);
+    // Forgets what this transaction remembers of rows a rollback may take away (before rolling back to a savepoint,
+    // or when a transaction is spoiled and will roll back).
+    void ForgetUndoable();
     // Takes the program (Connection::LockProgram) once per transaction; a no-op in a read transaction.
     Result<void> Own(const core::ProgramId& program_id);
 
