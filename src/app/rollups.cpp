@@ -113,9 +113,10 @@ namespace {
 
 constexpr std::int64_t kAllSeqs = std::numeric_limits<std::int64_t>::max();
 
-// Appends the "clicks.rolled_up" event of a slice of an epoch and adds the slice under its seq.
+// Appends the "clicks.rolled_up" event of a slice of an epoch and adds the slice under its seq; `end`: the
+// epoch's rows are deleted and it ends.
 core::Result<void> AddSlice(const Deps& deps, ports::StoreTx& tx, const core::ProgramId& program_id,
-                            std::int64_t through_seq, std::span<const core::RollupDelta> slice, bool last) {
+                            std::int64_t through_seq, std::span<const core::RollupDelta> slice, bool last, bool end) {
     std::int64_t clicks = 0;
     for (const auto& d : slice) clicks += d.add.clicks + d.add.bot_clicks;
     auto event = AppendEvent(deps, tx, program_id, "clicks.rolled_up", program_id.str(),
@@ -125,7 +126,7 @@ core::Result<void> AddSlice(const Deps& deps, ports::StoreTx& tx, const core::Pr
                               {"epoch_done", last ? "true" : "false"}});
     if (!event) return core::Fail(event.error());
     if (auto ok = tx.AddEpochRollups(slice, event->seq, through_seq); !ok) return ok;
-    if (!last) return {};
+    if (!end) return {};
     if (auto ok = tx.DeletePendingRollups(program_id, through_seq); !ok) return ok;
     return tx.SetRollupEpoch(program_id, std::nullopt);
 }
@@ -146,7 +147,7 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
     if (*target == 0) return 0;
     // The chore's steps, for this program only: an epoch under way (the chore's, another node's) is taken up,
     // and no step holds the writer long, so the clicks committing meanwhile wait little.
-    PendingRollup rollup(deps, slice_cells, load_rows, kRollUpLoadDeltas, program_id);
+    PendingRollup rollup(deps, slice_cells, load_rows, kRollUpLoadDeltas, program_id, kRollUpDeleteRows);
     for (;;) {
         auto more = rollup.Step();
         if (!more) return core::Fail(more.error());
@@ -163,12 +164,13 @@ core::Result<std::int64_t> RollUpPending(const Deps& deps, const core::ProgramId
 }
 
 PendingRollup::PendingRollup(Deps deps, std::size_t slice_cells, int load_rows, std::size_t load_deltas,
-                             std::optional<core::ProgramId> only)
+                             std::optional<core::ProgramId> only, std::size_t delete_rows)
     : deps_(deps),
       slice_cells_(std::max<std::size_t>(slice_cells, 1)),
       load_rows_(std::max(load_rows, 1)),
       load_deltas_(std::max<std::size_t>(load_deltas, 1)),
-      only_(std::move(only)) {}
+      only_(std::move(only)),
+      delete_rows_(std::max<std::size_t>(delete_rows, 1)) {}
 
 core::Result<bool> PendingRollup::Step() {
     if (work_.empty()) {
@@ -181,7 +183,10 @@ core::Result<bool> PendingRollup::Step() {
         if (work_.empty()) return false;
     }
     Work& work = work_.front();
-    auto done = !work.epoch ? Begin(work) : !work.epoch->read ? Read(work.program_id, *work.epoch) : Slice(work);
+    auto done = !work.epoch            ? Begin(work)
+                : !work.epoch->read    ? Read(work.program_id, *work.epoch)
+                : !work.epoch->written ? Slice(work)
+                                       : Delete(work);
     if (!done) {
         // Another program's turn first: one that keeps failing (an unreadable row) holds up no other.
         work_.push_back(std::move(work_.front()));
@@ -255,8 +260,15 @@ core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch&
         for (const auto& d : row.deltas) epoch.sums[d.key] += d.add;
         epoch.read_through = row.seq;
         ++epoch.rows;
+        epoch.deltas_since_cut += row.deltas.size();
+        if (++epoch.rows_since_cut >= delete_rows_ || epoch.deltas_since_cut >= kRollUpDeleteDeltas) {
+            epoch.cuts.push_back(row.seq);
+            epoch.rows_since_cut = 0;
+            epoch.deltas_since_cut = 0;
+        }
     }
     if (!all) return {};
+    if (!epoch.cuts.empty() && epoch.cuts.back() == epoch.read_through) epoch.cuts.pop_back();  // the end's own
     epoch.read = true;
     epoch.deltas.reserve(epoch.sums.size());
     for (auto& [key, add] : epoch.sums) epoch.deltas.push_back({key, std::move(add)});
@@ -277,12 +289,37 @@ core::Result<void> PendingRollup::Slice(Work& work) {
         gone = *current != std::optional(epoch.through);
         if (gone) return {};
         return AddSlice(deps_, tx, program_id, epoch.through,
-                        std::span(epoch.deltas).subspan(epoch.next, end - epoch.next), last);
+                        std::span(epoch.deltas).subspan(epoch.next, end - epoch.next), last,
+                        last && epoch.cuts.empty());
     });
     if (!done) return core::Fail(done.error());
     epoch.next = end;
-    if (last && !gone) rows_rolled_ += epoch.rows;
-    work.done = gone || last;
+    epoch.written = last;
+    const bool ended = last && epoch.cuts.empty();
+    if (ended && !gone) rows_rolled_ += epoch.rows;
+    work.done = gone || ended;
+    return {};
+}
+
+// Every cell has the epoch: its rows go, up to the next cut, and after the last cut the rest with the epoch.
+core::Result<void> PendingRollup::Delete(Work& work) {
+    const core::ProgramId& program_id = work.program_id;
+    Epoch& epoch = *work.epoch;
+    const bool end = epoch.next_cut >= epoch.cuts.size();
+    bool gone = false;
+    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        auto current = tx.GetRollupEpoch(program_id);  // takes the program first
+        if (!current) return core::Fail(current.error());
+        gone = *current != std::optional(epoch.through);
+        if (gone) return {};
+        if (!end) return tx.DeletePendingRollups(program_id, epoch.cuts[epoch.next_cut]);
+        if (auto ok = tx.DeletePendingRollups(program_id, epoch.through); !ok) return ok;
+        return tx.SetRollupEpoch(program_id, std::nullopt);
+    });
+    if (!done) return core::Fail(done.error());
+    ++epoch.next_cut;
+    if (end && !gone) rows_rolled_ += epoch.rows;
+    work.done = gone || end;
     return {};
 }
 

@@ -67,6 +67,11 @@ inline constexpr std::size_t kRollUpSliceCells = 64;
 inline constexpr int kRollUpLoadRows = 8;
 inline constexpr std::size_t kRollUpLoadDeltas = 256;  // a read step goes on past 8 rows up to this many deltas
                                                        // (a sale's row holds one per credit, or so)
+// Once every cell of an epoch is written, its pending rows are deleted at most this many at a time (or rows
+// holding this many deltas), a write transaction each: deleting 3 s of sales (~30,000 rows) at once held the
+// writer for ~25 ms (docs/benchmarks.md).
+inline constexpr std::size_t kRollUpDeleteRows = 1024;
+inline constexpr std::size_t kRollUpDeleteDeltas = 8192;
 
 // Everything pending for the program, now: the PendingRollup steps below, for this program only, until no row
 // pending at the call is left (an epoch under way, the chore's or another node's, is taken up). Every report
@@ -83,13 +88,18 @@ class PendingRollup {
     // A step reads pending rows `load_rows` at a time until it has `load_deltas` deltas (or the epoch's last
     // row), or writes at most `slice_cells` cells. `only`: that program's rows only (RollUpPending); else every
     // program's.
+    // Once its cells are all written, an epoch's rows are deleted `delete_rows` at a time (see kRollUpDeleteRows).
     explicit PendingRollup(Deps deps, std::size_t slice_cells = kRollUpSliceCells, int load_rows = kRollUpLoadRows,
                            std::size_t load_deltas = kRollUpLoadDeltas,
-                           std::optional<core::ProgramId> only = std::nullopt);
+                           std::optional<core::ProgramId> only = std::nullopt,
+                           std::size_t delete_rows = kRollUpDeleteRows);
 
     // One of: finds the programs with pending rows (when it has none to work on) and begins the first one's
     // epoch (a small write transaction; an epoch left by a crash or another node is taken up), reads the next
-    // rows of an epoch (a read transaction), or writes its next slice of cells. Programs are worked on in turn,
+    // rows of an epoch (a read transaction), writes its next slice of cells, or, once they are all written,
+    // deletes its next rows (the last such step ends the epoch; an epoch of fewer rows than `delete_rows` is
+    // ended by its last slice). A crash between those steps leaves the epoch to be taken up: its cells
+    // already have it, so its slices written again add nothing. Programs are worked on in turn,
     // an epoch at a time. True while work is left: call again soon. On an error nothing is lost; that program
     // goes to the back of the line and a later call retries.
     core::Result<bool> Step();
@@ -106,6 +116,11 @@ class PendingRollup {
         std::map<core::RollupKey, core::Measures> sums;  // while reading
         std::vector<core::RollupDelta> deltas;           // then: one per cell, in key order
         std::size_t next = 0;                            // the first not yet written
+        bool written = false;                            // every cell
+        std::vector<std::int64_t> cuts;                  // seqs where its rows' deletion stops on the way
+        std::size_t rows_since_cut = 0;
+        std::size_t deltas_since_cut = 0;
+        std::size_t next_cut = 0;  // once the cells are written: the first cut not yet deleted up to
     };
     struct Work {
         core::ProgramId program_id;
@@ -115,12 +130,14 @@ class PendingRollup {
     core::Result<void> Begin(Work& work);
     core::Result<void> Read(const core::ProgramId& program_id, Epoch& epoch);
     core::Result<void> Slice(Work& work);
+    core::Result<void> Delete(Work& work);
 
     Deps deps_;
     std::size_t slice_cells_;
     int load_rows_;
     std::size_t load_deltas_;
     std::optional<core::ProgramId> only_;
+    std::size_t delete_rows_;
     std::deque<Work> work_;  // the front is worked on
     std::int64_t rows_rolled_ = 0;
 };

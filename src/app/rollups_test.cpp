@@ -329,6 +329,51 @@ TEST_P(PendingRollupsTest, AnEpochTakenUpAfterACrashAddsEachCellOnce) {
     EXPECT_EQ(steps(), (std::vector<bool>{false})) << "nothing left";
 }
 
+// An epoch's rows are deleted once every cell has it, a few rows per write transaction (kRollUpDeleteRows), so
+// that no step holds the writer for a whole epoch's rows. A crash between those steps leaves an epoch whose
+// cells already have it: taking it up deletes the rest and adds nothing twice.
+TEST_P(PendingRollupsTest, AnEpochsRowsAreDeletedInStepsOnceItsCellsAreWritten) {
+    for (int i = 0; i < 5; ++i) WriteBatch(3);  // 5 rows; 3 cells, each with 1 click a batch, the first a bot
+    const auto delete_two = [&] {
+        return PendingRollup(deps(), kRollUpSliceCells, kRollUpLoadRows, kRollUpLoadDeltas, std::nullopt, 2);
+    };
+    {
+        PendingRollup crashed = delete_two();
+        for (const char* what : {"begins", "reads the 5 rows", "writes the 3 cells"}) {
+            auto step = crashed.Step();
+            ASSERT_TRUE(step) << what << ": " << step.error().message();
+            EXPECT_TRUE(*step) << what;
+        }
+        EXPECT_EQ(CellClicks(), (Clicks{10, 5}));
+        EXPECT_EQ(PendingRows(), 5u) << "the rows stay until every cell has the epoch";
+        auto step = crashed.Step();  // deletes the first 2
+        ASSERT_TRUE(step) << step.error().message();
+        EXPECT_TRUE(*step);
+        EXPECT_EQ(PendingRows(), 3u);
+    }  // and the process is gone
+
+    auto check = RebuildRollups(deps(), true);
+    ASSERT_TRUE(check) << check.error().message();
+    for (const auto& line : check->differences) ADD_FAILURE() << line;
+
+    PendingRollup restarted = delete_two();
+    std::vector<bool> steps;
+    for (int i = 0; i < 10; ++i) {
+        auto step = restarted.Step();
+        ASSERT_TRUE(step) << step.error().message();
+        steps.push_back(*step);
+        if (!*step) break;
+    }
+    // Takes the epoch up, reads its 3 rows left, writes its 3 cells again (they add nothing), deletes 2 rows,
+    // then the last with the epoch.
+    EXPECT_EQ(steps, (std::vector<bool>{true, true, true, true, false}));
+    EXPECT_EQ(CellClicks(), (Clicks{10, 5}));
+    EXPECT_EQ(PendingRows(), 0u);
+    auto verified = VerifyLedger(deps());
+    ASSERT_TRUE(verified);
+    EXPECT_FALSE(verified->first_break.has_value());
+}
+
 // A report finishes the epoch a chore has under way; the chore then finds it ended and adds nothing more.
 TEST_P(PendingRollupsTest, AReportFinishesAnEpochUnderWayAndTheChoreDropsIt) {
     WriteBatch(6);

@@ -35,10 +35,16 @@ int Checkpointer::checkpoints() const {
 
 // On the writer's thread, after each commit, with the frames the WAL now holds (fewer than before once the
 // WAL started over).
-int Checkpointer::OnCommit(void* self, sqlite3* db, const char*, int frames) {
+int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int frames) {
     auto* checkpointer = static_cast<Checkpointer*>(self);
-    if (frames < checkpointer->pages_) {
-        checkpointer->woken_ = false;
+    const int pages = checkpointer->pages_;
+    if (frames < pages) {
+        if (checkpointer->woken_) {  // the WAL started over: a new generation
+            checkpointer->woken_ = false;
+            std::lock_guard lock(checkpointer->mu_);
+            ++checkpointer->generation_;
+            checkpointer->caught_up_ = false;
+        }
         return SQLITE_OK;
     }
     if (!checkpointer->woken_) {
@@ -50,15 +56,41 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char*, int frames) {
         checkpointer->wake_.notify_one();
         return SQLITE_OK;
     }
-    if (frames >= checkpointer->pages_ + checkpointer->pages_ / 4) {
-        // What the thread's checkpoint could not copy. SQLITE_BUSY while the thread still checkpoints: the
-        // next commit tries again.
-        const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {  // SQLITE_BUSY or an extended BUSY code: retried
-            spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\" wal_frames={}", sqlite3_errstr(rc), frames);
-        }
+    bool caught_up = false;
+    {
+        std::lock_guard lock(checkpointer->mu_);
+        caught_up = checkpointer->caught_up_;
     }
+    // What the thread's checkpoints could not copy (the frames of the commits made during its last one, or past
+    // the bound whatever is left) is copied before the writer's next transaction, once this one's answers are
+    // on their way.
+    if (caught_up || frames >= pages + pages / 2) checkpointer->catch_up_ = true;
     return SQLITE_OK;
+}
+
+void Checkpointer::BeforeWrite() {
+    if (!catch_up_) return;
+    // SQLITE_BUSY while the thread still checkpoints: the next write tries again. Once every frame is copied,
+    // the transaction about to begin starts the WAL over.
+    const int rc = sqlite3_wal_checkpoint_v2(writer_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_OK) {
+        catch_up_ = false;
+    } else if ((rc & 0xff) != SQLITE_BUSY) {  // SQLITE_BUSY or an extended BUSY code: retried
+        spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\"", sqlite3_errstr(rc));
+    }
+}
+
+// SQLite syncs the database file only in the checkpoint that copies the WAL's last frame (the writer's, here),
+// which then waits for every page the thread copied before it to reach the disk. Syncing them here leaves
+// that checkpoint its own few.
+void Checkpointer::SyncDatabase() {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(own_->handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        file == nullptr || file->pMethods == nullptr) {
+        return;
+    }
+    const int rc = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+    if (rc != SQLITE_OK) spdlog::warn("event=sqlite_checkpoint_sync_failed error=\"{}\"", sqlite3_errstr(rc));
 }
 
 void Checkpointer::Loop() {
@@ -67,16 +99,36 @@ void Checkpointer::Loop() {
         wake_.wait(lock, [this] { return due_ || stopping_; });
         if (stopping_) return;
         due_ = false;
+        const std::uint64_t generation = generation_;
         lock.unlock();
-        int wal_frames = 0;
-        int copied = 0;
-        const int rc =
-            sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
-        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {  // SQLITE_BUSY or an extended BUSY code: retried
-            spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\" wal_frames={}", sqlite3_errstr(rc), wal_frames);
+        // Checkpoints until one copies few frames: each copies the frames committed during the one before, so
+        // they shrink, and the writer's commit that copies the rest waits for little.
+        int copied_before = 0;
+        bool caught_up = false;
+        for (int pass = 0; pass < kMaxPasses && !caught_up; ++pass) {
+            int wal_frames = 0;
+            int copied = 0;
+            const int rc =
+                sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+            if (rc != SQLITE_OK) {
+                if ((rc & 0xff) != SQLITE_BUSY) {  // SQLITE_BUSY or an extended BUSY code: the writer checkpoints
+                    spdlog::warn("event=sqlite_checkpoint_failed error=\"{}\" wal_frames={}", sqlite3_errstr(rc),
+                                 wal_frames);
+                }
+                break;
+            }
+            {
+                std::lock_guard count(mu_);
+                ++checkpoints_;
+            }
+            SyncDatabase();
+            // Fewer frames than before: the WAL started over meanwhile, and this generation is done.
+            if (copied < copied_before) break;
+            caught_up = copied - copied_before <= pages_ / 8;
+            copied_before = copied;
         }
         lock.lock();
-        if (rc == SQLITE_OK) ++checkpoints_;
+        if (caught_up && generation == generation_) caught_up_ = true;
     }
 }
 

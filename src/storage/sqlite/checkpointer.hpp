@@ -35,6 +35,10 @@ class Checkpointer {
     Checkpointer(const Checkpointer&) = delete;
     Checkpointer& operator=(const Checkpointer&) = delete;
 
+    // On the writer's thread, holding the writer, before each write transaction: copies what the thread left
+    // once it is nearly done (or the WAL is past its bound), so that the WAL can start over.
+    void BeforeWrite();
+
     // Checkpoints this thread completed (for tests).
     int checkpoints() const;
 
@@ -42,16 +46,21 @@ class Checkpointer {
     Checkpointer(std::unique_ptr<Connection> own, Connection& writer, int pages);
     static int OnCommit(void* self, sqlite3* db, const char* schema, int frames);
     void Loop();
+    void SyncDatabase();
 
     std::unique_ptr<Connection> own_;
     Connection& writer_;
     const int pages_;
-    bool woken_ = false;  // the thread was woken for the WAL as it stands; the writer's thread only
+    bool catch_up_ = false;  // the writer's thread only: BeforeWrite checkpoints
+    bool woken_ = false;     // the thread was woken for the WAL as it stands; the writer's thread only
     mutable std::mutex mu_;
     std::condition_variable wake_;
-    bool due_ = false;       // guarded by mu_
-    bool stopping_ = false;  // guarded by mu_
-    int checkpoints_ = 0;    // guarded by mu_
+    static constexpr int kMaxPasses = 4;
+    bool due_ = false;              // guarded by mu_
+    std::uint64_t generation_ = 0;  // guarded by mu_: WAL generations the writer has seen end
+    bool caught_up_ = false;        // guarded by mu_: the thread left few frames of this generation uncopied
+    bool stopping_ = false;         // guarded by mu_
+    int checkpoints_ = 0;           // guarded by mu_
     std::thread thread_;
 };
 

@@ -59,6 +59,7 @@ Result<void> SqliteStore::Transact(ports::TxMode mode, const std::function<Resul
         return RunTransaction(*reader, "BEGIN", false, body);
     }
     std::lock_guard lock(writer_mu_);
+    if (checkpointer_) checkpointer_->BeforeWrite();
     return RunTransaction(*writer_, "BEGIN IMMEDIATE", true, body);
 }
 
