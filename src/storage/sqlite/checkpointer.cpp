@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace rt::storage::sqlite {
@@ -13,7 +14,7 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& pat
 }
 
 Checkpointer::Checkpointer(std::unique_ptr<Connection> own, Connection& writer, int pages)
-    : own_(std::move(own)), writer_(writer), pages_(pages) {
+    : own_(std::move(own)), writer_(writer), pages_(pages), step_(std::max(pages / kSteps, 1)), next_wake_(step_) {
     thread_ = std::thread([this] { Loop(); });
     sqlite3_wal_hook(writer_.handle(), &Checkpointer::OnCommit, this);
 }
@@ -41,9 +42,17 @@ int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int frames) {
     if (frames < pages) {
         if (checkpointer->woken_) {  // the WAL started over: a new generation
             checkpointer->woken_ = false;
+            checkpointer->next_wake_ = checkpointer->step_;
             std::lock_guard lock(checkpointer->mu_);
             ++checkpointer->generation_;
             checkpointer->caught_up_ = false;
+        } else if (frames >= checkpointer->next_wake_) {  // the round's next step
+            checkpointer->next_wake_ = frames + checkpointer->step_;
+            {
+                std::lock_guard lock(checkpointer->mu_);
+                checkpointer->due_ = true;
+            }
+            checkpointer->wake_.notify_one();
         }
         return SQLITE_OK;
     }
@@ -52,6 +61,7 @@ int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int frames) {
         {
             std::lock_guard lock(checkpointer->mu_);
             checkpointer->due_ = true;
+            checkpointer->caught_up_ = false;
         }
         checkpointer->wake_.notify_one();
         return SQLITE_OK;
@@ -124,7 +134,7 @@ void Checkpointer::Loop() {
             SyncDatabase();
             // Fewer frames than before: the WAL started over meanwhile, and this generation is done.
             if (copied < copied_before) break;
-            caught_up = copied - copied_before <= pages_ / 8;
+            caught_up = copied - copied_before <= step_;
             copied_before = copied;
         }
         lock.lock();

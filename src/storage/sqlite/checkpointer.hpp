@@ -15,18 +15,22 @@ namespace rt::storage::sqlite {
 // threshold, with the writer's lock held: every write queued behind it (the clicks of a redirect, the
 // conversions of a group commit) waits for all the pages to be copied and the database file to be synced.
 //
-// Here, once the WAL holds `pages` frames, the writer's commit wakes this thread, which runs a PASSIVE
-// checkpoint on a connection of its own while the writer goes on committing (SQLite allows one checkpoint
-// beside one writer in WAL mode). That checkpoint cannot copy the frames committed while it runs, and SQLite
-// starts the WAL over only once every frame is copied; so, once the WAL holds a quarter more (`pages` * 5 /
-// 4 frames), the writer's commits checkpoint what is left themselves, as SQLite's automatic checkpoint
-// would, until one succeeds. The WAL then starts over at the next write. (A thread alone, tried first,
-// chased the writer: checkpoints ran back to back and cost ingest ~17 % of its CPU; docs/benchmarks.md.)
-// Errors are logged, never fatal: the WAL only grows until a checkpoint succeeds.
+// Here the writer's commits wake this thread every `pages` / 8 frames, and it runs a PASSIVE checkpoint on a
+// connection of its own while the writer goes on committing (SQLite allows one checkpoint beside one writer
+// in WAL mode), then syncs the database file (SQLite syncs it only in the checkpoint that copies the WAL's
+// last frame, which would otherwise wait for every page copied before). Once the WAL holds `pages` frames the
+// thread checkpoints until a pass copies at most `pages` / 8 frames. A checkpoint cannot copy the frames
+// committed while it runs, and SQLite starts the WAL over only when a write transaction begins with every
+// frame copied; so the writer copies the few frames left itself, in BeforeWrite (after its last commit's
+// answers are on their way), or whatever is left once the WAL holds `pages` * 3 / 2 frames. The WAL then
+// starts over. (A thread alone, tried first, chased the writer: checkpoints ran back to back and cost ingest
+// ~17 % of its CPU. Copying in eight steps rather than one spreads the database file's writes, which
+// otherwise slowed the commits' syncs beside them; docs/benchmarks.md.) Errors are logged, never fatal: the
+// WAL only grows until a checkpoint succeeds.
 class Checkpointer {
   public:
     // Takes over the checkpoints of the database `writer` is connected to (at `path`): replaces the
-    // writer's automatic checkpoint by the wake-up and the last quarter. The writer must outlive this
+    // writer's automatic checkpoint by the thread's steps and BeforeWrite. The writer must outlive this
     // object and be idle while it is created and destroyed.
     static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, Connection& writer, int pages);
     // Stops the thread after the checkpoint under way, if any, and gives the writer no hook: SQLite still
@@ -51,8 +55,11 @@ class Checkpointer {
     std::unique_ptr<Connection> own_;
     Connection& writer_;
     const int pages_;
-    bool catch_up_ = false;  // the writer's thread only: BeforeWrite checkpoints
-    bool woken_ = false;     // the thread was woken for the WAL as it stands; the writer's thread only
+    bool catch_up_ = false;           // the writer's thread only: BeforeWrite checkpoints
+    static constexpr int kSteps = 8;  // the thread's checkpoints per round of `pages` frames
+    const int step_;
+    int next_wake_;       // the writer's thread only: the frames at which the thread is woken next
+    bool woken_ = false;  // the thread was woken for the WAL as it stands; the writer's thread only
     mutable std::mutex mu_;
     std::condition_variable wake_;
     static constexpr int kMaxPasses = 4;
