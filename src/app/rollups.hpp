@@ -97,11 +97,11 @@ class PendingRollup {
     // One of: finds the programs with pending rows (when it has none to work on) and begins the first one's
     // epoch (a small write transaction; an epoch left by a crash or another node is taken up), reads the next
     // rows of an epoch (a read transaction), writes its next slice of cells, or, once they are all written,
-    // deletes its next rows (the last such step ends the epoch; an epoch of fewer rows than `delete_rows` is
-    // ended by its last slice). A crash between those steps leaves the epoch to be taken up: its cells
-    // already have it, so its slices written again add nothing. Programs are worked on in turn,
-    // an epoch at a time. True while work is left: call again soon. On an error nothing is lost; that program
-    // goes to the back of the line and a later call retries.
+    // deletes its next rows (the last such step ends the epoch; an epoch with no cut, under `delete_rows` rows
+    // and kRollUpDeleteDeltas deltas, is ended by its last slice). A crash between those steps leaves the epoch to be
+    // taken up: its cells already have it, so its slices written again add nothing. Programs are worked on in turn, an
+    // epoch at a time. True while work is left: call again soon. On an error nothing is lost; that program goes to the
+    // back of the line and a later call retries.
     core::Result<bool> Step();
 
     // The pending rows of the epochs this object ended (its own last slice).

@@ -39,42 +39,34 @@ int Checkpointer::checkpoints() const {
 int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int frames) {
     auto* checkpointer = static_cast<Checkpointer*>(self);
     const int pages = checkpointer->pages_;
-    if (frames < pages) {
-        if (checkpointer->woken_) {  // the WAL started over: a new generation
-            checkpointer->woken_ = false;
-            checkpointer->next_wake_ = checkpointer->step_;
-            std::lock_guard lock(checkpointer->mu_);
-            ++checkpointer->generation_;
-            checkpointer->caught_up_ = false;
-        } else if (frames >= checkpointer->next_wake_) {  // the round's next step
-            checkpointer->next_wake_ = frames + checkpointer->step_;
-            {
-                std::lock_guard lock(checkpointer->mu_);
-                checkpointer->due_ = true;
-            }
-            checkpointer->wake_.notify_one();
-        }
-        return SQLITE_OK;
+    if (frames < checkpointer->last_frames_) {  // the WAL started over: a new round, however early
+        checkpointer->next_wake_ = checkpointer->step_;
+        checkpointer->catch_up_ = false;
+        std::lock_guard lock(checkpointer->mu_);
+        ++checkpointer->generation_;
+        checkpointer->caught_up_ = false;
     }
-    if (!checkpointer->woken_) {
-        checkpointer->woken_ = true;
-        {
-            std::lock_guard lock(checkpointer->mu_);
-            checkpointer->due_ = true;
-            checkpointer->caught_up_ = false;
-        }
-        checkpointer->wake_.notify_one();
-        return SQLITE_OK;
-    }
+    checkpointer->last_frames_ = frames;
     bool caught_up = false;
+    bool wake = false;
     {
         std::lock_guard lock(checkpointer->mu_);
         caught_up = checkpointer->caught_up_;
+        // The round's next step; past `pages` frames, until the thread left few frames uncopied.
+        if (!caught_up && frames >= checkpointer->next_wake_) {
+            wake = true;
+            checkpointer->due_ = true;
+            checkpointer->finishing_ = frames >= pages;
+        }
+    }
+    if (wake) {
+        checkpointer->next_wake_ = frames + checkpointer->step_;
+        checkpointer->wake_.notify_one();
     }
     // What the thread's checkpoints could not copy (the frames of the commits made during its last one, or past
     // the bound whatever is left) is copied before the writer's next transaction, once this one's answers are
     // on their way.
-    if (caught_up || frames >= pages + pages / 2) checkpointer->catch_up_ = true;
+    if (frames >= pages && (caught_up || frames >= pages + pages / 2)) checkpointer->catch_up_ = true;
     return SQLITE_OK;
 }
 
@@ -104,20 +96,27 @@ void Checkpointer::SyncDatabase() {
 }
 
 void Checkpointer::Loop() {
+    std::uint64_t round = 0;
+    int copied_before = 0;  // the frames of this round copied by the thread's earlier checkpoints
     std::unique_lock lock(mu_);
     for (;;) {
         wake_.wait(lock, [this] { return due_ || stopping_; });
         if (stopping_) return;
         due_ = false;
+        const bool finishing = finishing_;
         const std::uint64_t generation = generation_;
         lock.unlock();
-        // Checkpoints until one copies few frames: each copies the frames committed during the one before, so
-        // they shrink, and the writer's commit that copies the rest waits for little.
-        int copied_before = 0;
+        if (generation != round) {
+            round = generation;
+            copied_before = 0;
+        }
+        // A step copies what the round committed since the one before. Once the WAL holds `pages` frames, the
+        // thread checkpoints until one copies few frames: each copies the frames committed during the one
+        // before, so they shrink, and the writer, which copies the rest, waits for little.
         bool caught_up = false;
-        for (int pass = 0; pass < kMaxPasses && !caught_up; ++pass) {
+        for (int pass = 0; pass < (finishing ? kMaxPasses : 1) && !caught_up; ++pass) {
             int wal_frames = 0;
-            int copied = 0;
+            int copied = 0;  // SQLite's count: every frame of the WAL copied so far, by anyone
             const int rc =
                 sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
             if (rc != SQLITE_OK) {
@@ -131,11 +130,11 @@ void Checkpointer::Loop() {
                 std::lock_guard count(mu_);
                 ++checkpoints_;
             }
-            SyncDatabase();
-            // Fewer frames than before: the WAL started over meanwhile, and this generation is done.
-            if (copied < copied_before) break;
-            caught_up = copied - copied_before <= step_;
+            // Fewer than before: the WAL started over since, and all it holds is new.
+            const int fresh = copied >= copied_before ? copied - copied_before : copied;
             copied_before = copied;
+            if (fresh > 0) SyncDatabase();
+            caught_up = finishing && fresh <= step_;
         }
         lock.lock();
         if (caught_up && generation == generation_) caught_up_ = true;

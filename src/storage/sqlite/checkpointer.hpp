@@ -58,12 +58,13 @@ class Checkpointer {
     bool catch_up_ = false;           // the writer's thread only: BeforeWrite checkpoints
     static constexpr int kSteps = 8;  // the thread's checkpoints per round of `pages` frames
     const int step_;
-    int next_wake_;       // the writer's thread only: the frames at which the thread is woken next
-    bool woken_ = false;  // the thread was woken for the WAL as it stands; the writer's thread only
+    int next_wake_;        // the writer's thread only: the frames at which the thread is woken next
+    int last_frames_ = 0;  // the writer's thread only: the WAL's frames at the last commit
     mutable std::mutex mu_;
     std::condition_variable wake_;
     static constexpr int kMaxPasses = 4;
     bool due_ = false;              // guarded by mu_
+    bool finishing_ = false;        // guarded by mu_: woken with the WAL past `pages` frames
     std::uint64_t generation_ = 0;  // guarded by mu_: WAL generations the writer has seen end
     bool caught_up_ = false;        // guarded by mu_: the thread left few frames of this generation uncopied
     bool stopping_ = false;         // guarded by mu_

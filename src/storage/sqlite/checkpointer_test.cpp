@@ -59,12 +59,13 @@ TEST_F(CheckpointerTest, ItsThreadCopiesTheWalIntoTheDatabaseOnceTheWalHoldsEnou
     Commit(30);
     ASSERT_TRUE(AwaitCheckpoints(**checkpointer, 1));
     // WAL mode writes new pages only to the WAL: the database file grows when a checkpoint copies them. The
-    // first checkpoint holds at least the WAL's first 20 frames: 10 rows or more (a commit writes 1-2 frames).
+    // first checkpoint holds at least the WAL's first 20 frames: 10 rows or more (a commit writes a few
+    // frames: the row's leaf, the pages above it).
     EXPECT_GT(db_bytes(), before + 10 * 3000);
 }
 
 // The thread copies a round in steps of `pages` / 8 frames, long before the WAL holds `pages`: the database
-// file's writes are spread over the round, and the WAL still does not start over before it.
+// file's writes are spread over the round.
 TEST_F(CheckpointerTest, ItsThreadCopiesInStepsBeforeTheWalHoldsItsThreshold) {
     auto checkpointer = Checkpointer::Start(db_path(), *writer_, 800);  // steps of 100 frames
     ASSERT_TRUE(checkpointer) << checkpointer.error().message();
@@ -72,8 +73,6 @@ TEST_F(CheckpointerTest, ItsThreadCopiesInStepsBeforeTheWalHoldsItsThreshold) {
     Commit(150, checkpointer->get());  // 150 to 300 frames: past the first step, far below 800
     ASSERT_TRUE(AwaitCheckpoints(**checkpointer, 1));
     EXPECT_GT(db_bytes(), before + 50 * 3000);
-    EXPECT_GE(std::filesystem::file_size(dir_.path() / "checkpoint.db-wal"), 150u * 4096)
-        << "the WAL keeps its frames until the round's end";
 }
 
 TEST_F(CheckpointerTest, TheWritersOwnAutomaticCheckpointIsOff) {

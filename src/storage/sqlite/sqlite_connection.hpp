@@ -58,12 +58,12 @@ enum class ConnectionRole {
 class Connection final : public sql::Connection {
   public:
     static constexpr int kBusyTimeoutMs = 5000;
-    // WAL frames (pages) past which the WAL is checkpointed: by the Checkpointer's thread when the store
-    // has one, else by the writer's automatic checkpoint. 16000 (~64 MiB) rather than SQLite's 1000: a
-    // checkpoint copies each page once however often the WAL holds it, and every group commit rewrites the
-    // last pages of the append-only tables. 4000 was the default until the checkpointer's thread took the
-    // copying off the writer; at 16000 its CPU per conversion halved; docs/benchmarks.md, "Ingest: checkpoints
-    // every 4000 pages" and "Ingest: the writer no longer waits for the checkpoint's disk".
+    // WAL frames (pages) per round of checkpoints, after which the WAL starts over: the Checkpointer's thread
+    // copies a round in eight steps when the store has one, else the writer's automatic checkpoint copies it
+    // at once. 16000 (~64 MiB) rather than SQLite's 1000 or the 4000 before: fewer rounds, and larger
+    // steps, copy the pages every group commit rewrites (the last pages of the append-only tables) fewer
+    // times; docs/benchmarks.md, "Ingest: the writer no longer waits for the checkpoint's disk" and "The
+    // checkpoint copied in eight steps per round".
     static constexpr int kCheckpointPages = 16000;
 
     // Opens the file at `path`, creating it when missing, and applies the settings every connection
