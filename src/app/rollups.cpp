@@ -276,50 +276,55 @@ core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch&
     return {};
 }
 
+// A write transaction for the epoch this node holds: `write` runs only while it is still the program's (the
+// check takes the program first), else `gone` is set: ended (by a report, another node) or replaced by a later
+// one, what this node holds is stale.
+core::Result<void> PendingRollup::WriteWhileHeld(const Work& work, bool& gone,
+                                                 const std::function<core::Result<void>(ports::StoreTx&)>& write) {
+    return deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        auto current = tx.GetRollupEpoch(work.program_id);
+        if (!current) return core::Fail(current.error());
+        gone = *current != std::optional(work.epoch->through);
+        if (gone) return {};
+        return write(tx);
+    });
+}
+
+void PendingRollup::Finish(Work& work, bool gone, bool ended) {
+    if (ended && !gone) rows_rolled_ += work.epoch->rows;
+    work.done = gone || ended;
+}
+
 core::Result<void> PendingRollup::Slice(Work& work) {
-    const core::ProgramId& program_id = work.program_id;
     Epoch& epoch = *work.epoch;
     const std::size_t end = std::min(epoch.next + slice_cells_, epoch.deltas.size());
     const bool last = end == epoch.deltas.size();
+    const bool ended = last && epoch.cuts.empty();
     bool gone = false;
-    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
-        auto current = tx.GetRollupEpoch(program_id);  // takes the program first
-        if (!current) return core::Fail(current.error());
-        // Ended (by a report, another node) or replaced by a later one: what this node holds is stale.
-        gone = *current != std::optional(epoch.through);
-        if (gone) return {};
-        return AddSlice(deps_, tx, program_id, epoch.through,
-                        std::span(epoch.deltas).subspan(epoch.next, end - epoch.next), last,
-                        last && epoch.cuts.empty());
+    auto done = WriteWhileHeld(work, gone, [&](ports::StoreTx& tx) {
+        return AddSlice(deps_, tx, work.program_id, epoch.through,
+                        std::span(epoch.deltas).subspan(epoch.next, end - epoch.next), last, ended);
     });
-    if (!done) return core::Fail(done.error());
+    if (!done) return done;
     epoch.next = end;
     epoch.written = last;
-    const bool ended = last && epoch.cuts.empty();
-    if (ended && !gone) rows_rolled_ += epoch.rows;
-    work.done = gone || ended;
+    Finish(work, gone, ended);
     return {};
 }
 
 // Every cell has the epoch: its rows go, up to the next cut, and after the last cut the rest with the epoch.
 core::Result<void> PendingRollup::Delete(Work& work) {
-    const core::ProgramId& program_id = work.program_id;
     Epoch& epoch = *work.epoch;
-    const bool end = epoch.next_cut >= epoch.cuts.size();
+    const bool ended = epoch.next_cut >= epoch.cuts.size();
     bool gone = false;
-    auto done = deps_.store.Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
-        auto current = tx.GetRollupEpoch(program_id);  // takes the program first
-        if (!current) return core::Fail(current.error());
-        gone = *current != std::optional(epoch.through);
-        if (gone) return {};
-        if (!end) return tx.DeletePendingRollups(program_id, epoch.cuts[epoch.next_cut]);
-        if (auto ok = tx.DeletePendingRollups(program_id, epoch.through); !ok) return ok;
-        return tx.SetRollupEpoch(program_id, std::nullopt);
+    auto done = WriteWhileHeld(work, gone, [&](ports::StoreTx& tx) -> core::Result<void> {
+        if (!ended) return tx.DeletePendingRollups(work.program_id, epoch.cuts[epoch.next_cut]);
+        if (auto ok = tx.DeletePendingRollups(work.program_id, epoch.through); !ok) return ok;
+        return tx.SetRollupEpoch(work.program_id, std::nullopt);
     });
-    if (!done) return core::Fail(done.error());
+    if (!done) return done;
     ++epoch.next_cut;
-    if (end && !gone) rows_rolled_ += epoch.rows;
-    work.done = gone || end;
+    Finish(work, gone, ended);
     return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -131,6 +132,9 @@ class PendingRollup {
     core::Result<void> Read(const core::ProgramId& program_id, Epoch& epoch);
     core::Result<void> Slice(Work& work);
     core::Result<void> Delete(Work& work);
+    core::Result<void> WriteWhileHeld(const Work& work, bool& gone,
+                                      const std::function<core::Result<void>(ports::StoreTx&)>& write);
+    void Finish(Work& work, bool gone, bool ended);
 
     Deps deps_;
     std::size_t slice_cells_;
