@@ -105,7 +105,7 @@ class PendingRollup {
     // back of the line and a later call retries.
     core::Result<bool> Step();
 
-    // The pending rows of the epochs this object ended (its own last slice).
+    // The pending rows of the epochs this object ended (by its own last slice or last deletion step).
     std::int64_t rows_rolled() const { return rows_rolled_; }
 
   private:
@@ -117,7 +117,7 @@ class PendingRollup {
         std::map<core::RollupKey, core::Measures> sums;  // while reading
         std::vector<core::RollupDelta> deltas;           // then: one per cell, in key order
         std::size_t next = 0;                            // the first not yet written
-        bool written = false;                            // every cell
+        bool written = false;                            // every cell is written
         std::vector<std::int64_t> cuts;                  // seqs where its rows' deletion stops on the way
         std::size_t rows_since_cut = 0;
         std::size_t deltas_since_cut = 0;
