@@ -5,6 +5,8 @@
 #include <mutex>
 #include <utility>
 
+#include "storage/sqlite/page_cache.hpp"
+
 namespace rt::storage::sqlite {
 
 namespace {
@@ -24,6 +26,9 @@ void ConfigureLibraryOnce() {
     std::call_once(once, [] {
         if (int rc = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes); rc != SQLITE_OK) {
             spdlog::warn("event=sqlite_config_failed setting=stmtjrnl_spill error=\"{}\"", sqlite3_errstr(rc));
+        }
+        if (int rc = InstallPageCache(); rc != SQLITE_OK) {
+            spdlog::warn("event=sqlite_config_failed setting=pcache2 error=\"{}\"", sqlite3_errstr(rc));
         }
     });
 }
