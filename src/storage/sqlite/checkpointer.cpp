@@ -1,8 +1,12 @@
 #include "storage/sqlite/checkpointer.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace rt::storage::sqlite {
@@ -96,6 +100,15 @@ void Checkpointer::SyncDatabase() {
 }
 
 void Checkpointer::Loop() {
+    // Linux gives each thread its own nice value: this one yields to the server's I/O and writer threads
+    // whenever they want the CPU, and takes what they leave. Relative to the nice it started with (the
+    // process's), so that a server started under `nice` keeps the same order between its threads.
+    const auto self = static_cast<id_t>(gettid());
+    errno = 0;
+    const int started_at = getpriority(PRIO_PROCESS, self);
+    if (errno == 0 && setpriority(PRIO_PROCESS, self, std::min(started_at + kNice, 19)) != 0) {
+        spdlog::warn("event=sqlite_checkpointer_nice_failed error=\"{}\"", std::strerror(errno));
+    }
     std::uint64_t round = 0;
     int copied_before = 0;  // the frames of this round copied by the thread's earlier checkpoints
     std::unique_lock lock(mu_);

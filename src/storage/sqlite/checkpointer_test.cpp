@@ -3,11 +3,16 @@
 #include "storage/sqlite/checkpointer.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/temp_dir.hpp"
 
@@ -73,6 +78,41 @@ TEST_F(CheckpointerTest, ItsThreadCopiesInStepsBeforeTheWalHoldsItsThreshold) {
     Commit(150, checkpointer->get());  // 150 to 300 frames: past the first step, far below 800
     ASSERT_TRUE(AwaitCheckpoints(**checkpointer, 1));
     EXPECT_GT(db_bytes(), before + 50 * 3000);
+}
+
+// The nice value of every thread of this process, from /proc/self/task/<tid>/stat (its 19th field).
+std::vector<int> ThreadNiceValues() {
+    std::vector<int> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto end_of_name = stat.rfind(')');
+        if (end_of_name == std::string::npos) continue;
+        std::istringstream fields(stat.substr(end_of_name + 2));  // from the 3rd field, the state
+        std::string field;
+        for (int i = 3; i < 19 && fields >> field; ++i) {
+        }
+        int nice = 0;
+        if (fields >> nice) out.push_back(nice);
+    }
+    return out;
+}
+
+TEST_F(CheckpointerTest, ItsThreadYieldsTheCpuToTheServersThreads) {
+    const int base = getpriority(PRIO_PROCESS, 0);  // this test's own nice (0 unless run under `nice`)
+    const int expected = std::min(base + Checkpointer::kNice, 19);
+    ASSERT_NE(expected, base) << "run under nice 19: nothing to see";
+    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 160);
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message();
+    // The thread sets its own nice value as it starts; every other thread keeps the process's.
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    auto now = ThreadNiceValues();
+    while (std::count(now.begin(), now.end(), expected) == 0 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(5ms);
+        now = ThreadNiceValues();
+    }
+    EXPECT_EQ(std::count(now.begin(), now.end(), expected), 1);
+    EXPECT_EQ(std::count(now.begin(), now.end(), base), static_cast<long>(now.size()) - 1);
 }
 
 TEST_F(CheckpointerTest, TheWritersOwnAutomaticCheckpointIsOff) {
