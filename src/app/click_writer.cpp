@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/burst.hpp"
+
 namespace rt::app {
 
 namespace {
@@ -144,7 +146,10 @@ bool ClickWriter::WriteBatch(std::vector<Pending>& batch) {
         batches_committed_.fetch_add(1, std::memory_order_relaxed);
         clicks_committed_.fetch_add(clicks.size(), std::memory_order_relaxed);
     }
-    for (auto& p : batch) p.done(result);
+    {
+        core::Burst burst;  // the answers leave together, once every one is given
+        for (auto& p : batch) p.done(result);
+    }
     if (observer_) observer_({clicks.size(), result.has_value(), took});
     return result.has_value();
 }

@@ -45,8 +45,9 @@ struct ClickBatchReport {
 // Thread safety: Submit and the accessors may be called from any thread; Start and Stop from one.
 class ClickWriter {
   public:
-    // Called once per click, on the writer thread, with the outcome of its batch. Must be quick and must
-    // not throw (it runs between batches): hand the answer to another thread, e.g. an HTTP Responder.
+    // Called once per click, on the writer thread, with the outcome of its batch, inside a core::Burst
+    // spanning the batch's callbacks. Must be quick and must not throw (it runs between batches): hand the
+    // answer to another thread, e.g. an HTTP Responder.
     using Done = std::function<void(const core::Result<void>&)>;
     // THE LEDGER HOOK: runs inside each batch's write transaction, after its clicks are inserted and
     // before the commit. This is where the batch's event is appended to the hash-chained ledger (for

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/burst.hpp"
+
 namespace rt::app {
 
 namespace {
@@ -73,11 +75,14 @@ void GroupCommit::WriteNext(std::unique_lock<std::mutex>& lock) {
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     lock.unlock();
     WriteBatch(batch);
-    for (auto*& p : batch) {
-        if (p->wake != nullptr) continue;
-        p->on_done(std::move(p->result));
-        delete p;
-        p = nullptr;
+    {
+        core::Burst burst;  // the answers leave together, once every one is given
+        for (auto*& p : batch) {
+            if (p->wake != nullptr) continue;
+            p->on_done(std::move(p->result));
+            delete p;
+            p = nullptr;
+        }
     }
     lock.lock();
     for (auto* p : batch) {

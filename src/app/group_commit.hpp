@@ -54,7 +54,8 @@ class GroupCommit {
   public:
     using Body = std::function<core::Result<void>(ports::StoreTx&)>;
     // Called once with a submitted request's outcome, after its batch committed or failed, on the thread
-    // that wrote the batch. Must be quick and must not throw: hand the answer to another thread.
+    // that wrote the batch, inside a core::Burst spanning the batch's callbacks. Must be quick and must not
+    // throw: hand the answer to another thread.
     using Done = std::function<void(core::Result<void>)>;
 
     explicit GroupCommit(ports::Store& store, GroupCommitOptions options = {}) : store_(store), options_(options) {}

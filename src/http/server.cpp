@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/burst.hpp"
 #include "http/problem.hpp"
 
 namespace rt::http {
@@ -283,6 +284,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void ForceClose() {
         net::post(executor_, [self = shared_from_this()] { self->Close(); });
     }
+    const net::any_io_executor& executor() const { return executor_; }
     // Thread-safe: posts `res` as the answer to the request the handler holds.
     void PostResponse(Response res) {
         net::post(executor_,
@@ -344,7 +346,57 @@ class Session : public std::enable_shared_from_this<Session> {
     std::shared_ptr<Session> self_;
 };
 
+namespace {
+
+// An answer delivered during a core::Burst, handed over when the burst ends.
+struct Gathered {
+    std::weak_ptr<Session> session;
+    std::shared_ptr<DeliveryGate> gate;
+    Response res;
+};
+thread_local std::vector<Gathered> t_gathered;
+
+// Hands the answers gathered during this thread's burst to their sessions, with one post per server: the
+// I/O thread that runs it posts each answer to its session's strand, which wakes no one (the posting thread
+// runs the io_context). Answers to sessions gone since, or to a server destroyed since, are dropped, as
+// they would have been one by one.
+void HandOverGathered() noexcept {
+    auto items = std::move(t_gathered);
+    t_gathered.clear();
+    try {
+        std::vector<bool> taken(items.size(), false);
+        for (std::size_t first = 0; first < items.size(); ++first) {
+            if (taken[first]) continue;
+            const auto gate = items[first].gate;
+            std::vector<std::pair<std::shared_ptr<Session>, Response>> answers;
+            for (std::size_t i = first; i < items.size(); ++i) {
+                if (taken[i] || items[i].gate != gate) continue;
+                taken[i] = true;
+                if (auto session = items[i].session.lock())
+                    answers.emplace_back(std::move(session), std::move(items[i].res));
+            }
+            if (answers.empty()) continue;
+            std::shared_lock lock(gate->mu);
+            if (!gate->open) continue;
+            const auto executor = answers.front().first->executor();
+            net::post(executor, [answers = std::move(answers)]() mutable {
+                for (auto& [session, res] : answers) session->PostResponse(std::move(res));
+            });
+        }
+    } catch (const std::exception& e) {
+        // Only allocation can throw here; the sessions whose answers were lost close at their deadline.
+        spdlog::error("event=http_answers_lost what=\"{}\"", e.what());
+    }
+}
+
+}  // namespace
+
 void ResponseSlot::Deliver(Response res) {
+    if (core::Burst::Open()) {
+        if (t_gathered.empty()) core::Burst::AtEnd(&HandOverGathered);
+        t_gathered.push_back({session_, gate_, std::move(res)});
+        return;
+    }
     std::shared_lock lock(gate_->mu);
     if (!gate_->open) return;
     if (auto session = session_.lock()) session->PostResponse(std::move(res));

@@ -74,7 +74,8 @@ using AccessObserver = std::function<void(const AccessRecord&)>;
 // Lifecycle: construct, Start(), Run() on one thread (it blocks), Stop() from any thread. Destroy only
 // after Run() returned, or when it was never called. A Responder called after the Server was
 // destroyed, or after its connection closed, does nothing. A Responder destroyed without being
-// called answers 500.
+// called answers 500. Answers given on a thread inside a core::Burst are handed to the I/O threads
+// together when the burst ends (a writer answering a commit's requests wakes the I/O thread once).
 class Server {
   public:
     Server(ServerOptions options, Handler handler, AccessObserver observer = {});

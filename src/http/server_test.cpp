@@ -6,6 +6,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "core/burst.hpp"
 #include "http/access_log.hpp"
 #include "http/server_test_fixture.hpp"
 #include "support/http_client.hpp"
@@ -110,6 +111,29 @@ TEST_P(ServerProtocolTest, ManyClientsWithAnswersFromOtherThreads) {
     }
     for (auto& t : clients) t.join();
     EXPECT_EQ(ok, 100);
+}
+
+// A writer answers a commit's requests inside a core::Burst: none leaves before the burst ends, then all do.
+TEST_P(ServerProtocolTest, AnswersGivenInABurstLeaveTogetherWhenItEnds) {
+    Mailbox<Responder> responders;
+    StartServer([&](Request, Responder respond) { responders.Put(std::move(respond)); });
+    std::vector<std::unique_ptr<RawConnection>> connections;
+    for (int i = 0; i < 3; ++i) {
+        connections.push_back(std::make_unique<RawConnection>(port()));
+        connections.back()->Write("GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    }
+    std::vector<Responder> held;
+    for (int i = 0; i < 3; ++i) held.push_back(responders.Take());
+    {
+        core::Burst burst;
+        for (std::size_t i = 0; i < held.size(); ++i) held[i](TextResponse(200, "answer " + std::to_string(i)));
+        for (auto& c : connections) EXPECT_EQ(c->ReadUntilClose(150ms), "") << "an answer left before the burst ended";
+    }
+    for (auto& c : connections) {
+        const auto bytes = c->ReadUntilClose();
+        EXPECT_EQ(RawStatus(bytes), 200) << bytes;
+        EXPECT_NE(bytes.find("answer "), std::string::npos) << bytes;
+    }
 }
 
 TEST_P(ServerProtocolTest, HeadHasTheGetHeadersAndNoBody) {
