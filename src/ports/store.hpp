@@ -181,9 +181,12 @@ class StoreTx {
     virtual Result<void> DeleteRollups(const core::ProgramId& program_id) = 0;
 
     // PENDING ROLLUPS: deltas written now and added to the cells later (app/rollups.hpp: a click batch
-    // leaves one row per program instead of an upsert per cell). `seq` is the program's event seq of the
-    // writing transaction, unique per program (kConflict when taken). Deltas carry no duration sketch
-    // (kInvalid otherwise).
+    // leaves one row per program instead of an upsert per cell). `seq` is an event seq of the program written
+    // by the same transaction, unique per program (kConflict when taken). The rows one transaction adds for a
+    // program are kept as ONE row, under the highest of their seqs, the deltas added up by key (a group
+    // commit's sales leave one row; rows added around a savepoint may stay apart): every seq in a row is at
+    // most the row's, and a row is all of one transaction, so an epoch (rows up to a seq) takes whole
+    // transactions. A failed savepoint's rows go with it.
     virtual Result<void> AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
                                            std::span<const core::RollupDelta> deltas) = 0;
     // The program's oldest `limit` pending rows with after_seq < seq <= through_seq, in seq order (a page after

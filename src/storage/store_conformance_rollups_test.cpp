@@ -401,12 +401,15 @@ TEST_P(StoreConformanceTest, PendingRollupsRoundTripInSeqOrderAndDeleteThroughAS
     const auto b = RollupKeyOf(program.id, 20'401, "prt_b", "", "click");
     auto every = EveryMeasure(7);                   // every measure survives, the sketch too, not only the clicks'
     every.time_to_conversion.Add(3'600, -200'000);  // a refund's negative weight among them
+    // Two transactions (one transaction's rows of a program are one row: the test below), the later seq first.
     ASSERT_TRUE(Write([&](ports::StoreTx& tx) -> core::Result<void> {
         const std::vector<core::RollupDelta> later = {{a, ClickMeasures(1, 1, 0)}};
+        return tx.AddPendingRollups(program.id, 12, later);
+    }));
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) -> core::Result<void> {
         const std::vector<core::RollupDelta> earlier = {{a, every}, {b, ClickMeasures(0, 0, 3)}};
         const std::vector<core::RollupDelta> theirs = {
             {RollupKeyOf(other.id, 20'400, "prt_a", "lnk_a", "click"), ClickMeasures(9, 9, 9)}};
-        if (auto ok = tx.AddPendingRollups(program.id, 12, later); !ok) return ok;
         if (auto ok = tx.AddPendingRollups(program.id, 5, earlier); !ok) return ok;
         return tx.AddPendingRollups(other.id, 5, theirs);
     }));
@@ -439,6 +442,87 @@ TEST_P(StoreConformanceTest, PendingRollupsRoundTripInSeqOrderAndDeleteThroughAS
         *store_, ports::TxMode::kRead, [](ports::StoreTx& tx) { return tx.ListProgramsWithPendingRollups(); });
     ASSERT_TRUE(programs);
     EXPECT_EQ(*programs, std::vector{other.id});
+}
+
+TEST_P(StoreConformanceTest, PendingRollupsOfOneTransactionAreOneRowUnderItsHighestSeq) {
+    const auto program = MakeProgram();
+    const auto other = MakeProgram();
+    const auto a = RollupKeyOf(program.id, 20'400, "prt_a", "lnk_a", "sale");
+    const auto b = RollupKeyOf(program.id, 20'400, "prt_b", "lnk_b", "sale");
+    const auto theirs = RollupKeyOf(other.id, 20'400, "prt_a", "lnk_a", "sale");
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.AddPendingRollups(program.id, 7, std::vector<core::RollupDelta>{{a, ClickMeasures(1, 0, 0)}});
+            !ok) {
+            return ok;
+        }
+        if (auto ok =
+                tx.AddPendingRollups(other.id, 8, std::vector<core::RollupDelta>{{theirs, ClickMeasures(4, 0, 0)}});
+            !ok) {
+            return ok;
+        }
+        // The same seq twice in one transaction is refused, as across two.
+        auto twice = tx.AddPendingRollups(program.id, 7, std::vector<core::RollupDelta>{{a, ClickMeasures(1, 0, 0)}});
+        EXPECT_FALSE(twice);
+        if (!twice) {
+            EXPECT_EQ(twice.error().code(), ErrorCode::kConflict);
+        }
+        if (auto ok = tx.AddPendingRollups(
+                program.id, 9,
+                std::vector<core::RollupDelta>{{b, ClickMeasures(2, 0, 0)}, {a, ClickMeasures(3, 0, 0)}});
+            !ok) {
+            return ok;
+        }
+        return {};
+    }));
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id)),
+              (std::vector<std::string>{"seq 9: " + Show(a, ClickMeasures(4, 0, 0), 0),
+                                        "seq 9: " + Show(b, ClickMeasures(2, 0, 0), 0)}));
+    EXPECT_EQ(ShowPending(Pending(*store_, other.id)),
+              (std::vector<std::string>{"seq 8: " + Show(theirs, ClickMeasures(4, 0, 0), 0)}));
+    // A body that fails in a savepoint takes its rows with it (rows added around a savepoint may stay apart).
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.AddPendingRollups(program.id, 12, std::vector<core::RollupDelta>{{a, ClickMeasures(1, 0, 0)}});
+            !ok) {
+            return ok;
+        }
+        auto failed = tx.Savepoint([&](ports::StoreTx& inner) -> core::Result<void> {
+            if (auto ok = inner.AddPendingRollups(program.id, 13,
+                                                  std::vector<core::RollupDelta>{{b, ClickMeasures(50, 0, 0)}});
+                !ok) {
+                return ok;
+            }
+            return core::Fail(core::Error::Conflict("the request fails"));
+        });
+        EXPECT_FALSE(failed);
+        // So does one that fails bare (a group commit's first try), having written nothing else.
+        bool spoiled = true;
+        auto failed_bare = tx.RunUnguarded(
+            [&](ports::StoreTx& inner) -> core::Result<void> {
+                if (auto ok = inner.AddPendingRollups(program.id, 14,
+                                                      std::vector<core::RollupDelta>{{b, ClickMeasures(70, 0, 0)}});
+                    !ok) {
+                    return ok;
+                }
+                return core::Fail(core::Error::Conflict("the request fails"));
+            },
+            spoiled);
+        EXPECT_FALSE(failed_bare);
+        EXPECT_FALSE(spoiled);
+        return {};
+    }));
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id, 100, std::numeric_limits<std::int64_t>::max(), 9)),
+              (std::vector<std::string>{"seq 12: " + Show(a, ClickMeasures(1, 0, 0), 0)}));
+    // Read back in the transaction that adds them, as written.
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.AddPendingRollups(program.id, 20, std::vector<core::RollupDelta>{{a, ClickMeasures(1, 0, 0)}});
+            !ok) {
+            return ok;
+        }
+        auto rows = tx.ListPendingRollups(program.id, 12, std::numeric_limits<std::int64_t>::max(), 10);
+        if (!rows) return core::Fail(rows.error());
+        EXPECT_EQ(ShowPending(*rows), (std::vector<std::string>{"seq 20: " + Show(a, ClickMeasures(1, 0, 0), 0)}));
+        return {};
+    }));
 }
 
 TEST_P(StoreConformanceTest, PendingRollupsRefuseATakenSeqAndAReadTransaction) {

@@ -112,7 +112,23 @@ Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std:
     if (!tables) return core::Fail(tables.error());
     auto& pending = (*tables)->pending_rollups[program_id];
     if (pending.contains(seq)) return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
-    pending.emplace(seq, std::vector<core::RollupDelta>(deltas.begin(), deltas.end()));
+    // One row per program and transaction: under the highest seq, the deltas added up by key. (A savepoint that
+    // rolled back may have taken this transaction's row away: then this one starts anew.)
+    std::map<core::RollupKey, core::Measures> sums;
+    auto mine = pending_row_.find(program_id);
+    if (mine != pending_row_.end()) {
+        if (auto row = pending.find(mine->second); row != pending.end()) {
+            for (auto& d : row->second) sums[d.key] += d.add;
+            seq = std::max(seq, row->first);
+            pending.erase(row);
+        }
+    }
+    for (const auto& d : deltas) sums[d.key] += d.add;
+    std::vector<core::RollupDelta> row;
+    row.reserve(sums.size());
+    for (auto& [key, add] : sums) row.push_back({key, std::move(add)});
+    pending.emplace(seq, std::move(row));
+    pending_row_[program_id] = seq;
     return {};
 }
 

@@ -192,6 +192,9 @@ class MemoryTx final : public ports::StoreTx {
 
     const MemoryStore::Tables& read_;
     MemoryStore::Tables* write_ = nullptr;
+    // The seq of the pending row this transaction added for each program: a later AddPendingRollups of the
+    // program in the same transaction joins it, as the SQL store's one row per program and transaction.
+    std::map<core::ProgramId, std::int64_t> pending_row_;
 };
 
 }  // namespace rt::storage

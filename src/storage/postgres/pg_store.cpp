@@ -78,6 +78,7 @@ Result<void> PgStore::Transact(ports::TxMode mode, const std::function<Result<vo
         sql::SqlTx store_tx(conn, write);
         if (auto done = body(store_tx); !done) return done;
         if (store_tx.broken()) return core::Fail(*store_tx.broken());  // rolled back by ~Transaction
+        if (auto flushed = store_tx.Flush(); !flushed) return flushed;
         return tx->Commit();
     }
 }

@@ -457,11 +457,44 @@ constexpr ConstraintError kPendingConstraints[] = {
 Result<void> SqlTx::AddPendingRollups(const core::ProgramId& program_id, std::int64_t seq,
                                       std::span<const core::RollupDelta> deltas) {
     if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
-    return Write(
-        "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
-        [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
-        kPendingConstraints);
+    for (const auto& gathered : gathered_pending_) {
+        if (gathered.program_id == program_id && gathered.seq == seq) {
+            return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
+        }
+    }
+    gathered_pending_.push_back({program_id, seq, {deltas.begin(), deltas.end()}});
+    return {};
 }
+
+Result<void> SqlTx::FlushPending() {
+    if (gathered_pending_.empty()) return {};
+    auto gathered = std::move(gathered_pending_);
+    gathered_pending_.clear();
+    ++pending_flushes_;
+    // Per program, in the order first gathered: the highest seq, and the deltas added up by key.
+    std::vector<core::ProgramId> order;
+    std::map<core::ProgramId, std::pair<std::int64_t, std::map<core::RollupKey, core::Measures>>> rows;
+    for (auto& g : gathered) {
+        auto [row, fresh] = rows.try_emplace(g.program_id, g.seq, std::map<core::RollupKey, core::Measures>{});
+        if (fresh) order.push_back(g.program_id);
+        row->second.first = std::max(row->second.first, g.seq);
+        for (auto& d : g.deltas) row->second.second[std::move(d.key)] += d.add;
+    }
+    for (const auto& program_id : order) {
+        auto& [seq, sums] = rows.at(program_id);
+        std::vector<core::RollupDelta> deltas;
+        deltas.reserve(sums.size());
+        for (auto& [key, add] : sums) deltas.push_back({key, std::move(add)});
+        auto written = Write(
+            "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
+            [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
+            kPendingConstraints);
+        if (!written) return written;
+    }
+    return {};
+}
+
+Result<void> SqlTx::Flush() { return FlushPending(); }
 
 Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::ProgramId& program_id,
                                                                     std::int64_t after_seq, std::int64_t through_seq,
@@ -469,6 +502,7 @@ Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::
     // A writer takes the program first (on PostgreSQL, its lock): then no other transaction adds or removes
     // the program's pending rows until this one ends, so the rows read are the rows it may delete.
     if (auto owned = Own(program_id); !owned) return core::Fail(owned.error());
+    if (auto flushed = FlushPending(); !flushed) return core::Fail(flushed.error());
     auto statement = conn_.Prepare(
         "SELECT seq, deltas FROM rollup_pending WHERE program_id = ?1 AND seq > ?4 AND seq <= ?3 ORDER BY seq "
         "LIMIT ?2");
@@ -495,6 +529,7 @@ Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::
 }
 
 Result<void> SqlTx::DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) {
+    if (auto flushed = FlushPending(); !flushed) return flushed;
     return Write("DELETE FROM rollup_pending WHERE program_id = ?1 AND seq <= ?2",
                  [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, through_seq); }, {});
 }
@@ -565,6 +600,7 @@ Result<void> SqlTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, s
 }
 
 Result<std::vector<core::ProgramId>> SqlTx::ListProgramsWithPendingRollups() {
+    if (auto flushed = FlushPending(); !flushed) return core::Fail(flushed.error());
     auto statement = conn_.Prepare("SELECT DISTINCT program_id FROM rollup_pending ORDER BY program_id");
     if (!statement) return core::Fail(statement.error());
     std::vector<core::ProgramId> out;

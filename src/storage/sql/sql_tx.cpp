@@ -43,11 +43,14 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
         if (!statement) return core::Fail(statement.error());
         return statement->Run();
     };
+    // The rows gathered before are written outside the savepoint, so that all it gathers or writes is the body's.
+    if (auto flushed = FlushPending(); !flushed) return flushed;
     if (auto ok = exec("SAVEPOINT rt_request"); !ok) return ok;
     const bool half_written_before = half_written_.has_value();
     auto done = body(*this);
     if (!done) {
         ForgetUndoable();
+        gathered_pending_.clear();
         if (auto undone = exec("ROLLBACK TO rt_request"); !undone) {
             broken_ = undone.error();
             return undone;
@@ -67,7 +70,11 @@ Result<void> SqlTx::RunUnguarded(const std::function<Result<void>(ports::StoreTx
     if (!writable_) return body(*this);
     const auto before = conn_.Traces();
     const bool half_written_before = half_written_.has_value();
+    const std::size_t gathered_before = gathered_pending_.size();
+    const std::uint64_t flushes_before = pending_flushes_;
     auto done = body(*this);
+    // A failed body's gathered rows go with it (had it flushed them, Traces moved: spoiled below).
+    if (!done && pending_flushes_ == flushes_before) gathered_pending_.resize(gathered_before);
     // Lost or aborted underneath, or a write left half done, by a body that went on after the error: only a
     // savepoint per body (or none of the batch) can be committed.
     const bool gone = !conn_.InTransaction() || conn_.Aborted() || (!half_written_before && half_written_);

@@ -157,6 +157,9 @@ class SqlTx final : public ports::StoreTx {
     // The error that makes this transaction uncommittable, if any: a savepoint that could not be undone, or a
     // write left half done (HalfWritten) that no savepoint rolled back since.
     std::optional<core::Error> broken() const { return broken_ ? broken_ : half_written_; }
+    // Writes what this transaction gathered and has not written yet: the pending roll-up rows (see
+    // gathered_pending_). The stores call it after the transaction's body, before COMMIT.
+    Result<void> Flush();
 
   private:
     // AddRollups where statements are round trips: see rollups.cpp.
@@ -175,8 +178,23 @@ class SqlTx final : public ports::StoreTx {
     Result<void> Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
                        std::string_view not_found = {});
 
+    // Writes the pending rows gathered, one per program (see gathered_pending_).
+    Result<void> FlushPending();
+
     Connection& conn_;
     bool writable_;
+    // PENDING ROWS, GATHERED: AddPendingRollups keeps its rows here. They are written as ONE row per program,
+    // under the highest of their seqs, their deltas added up by key, before the commit or before this transaction
+    // reads or deletes pending rows: a group commit's ~45 sales leave one row, not 45 (a row and its index entry
+    // on the WAL for each, and a read and a delete each for the roll-up chore; docs/benchmarks.md). What a failed
+    // body gathered is dropped with it (Savepoint, RunUnguarded).
+    struct GatheredPending {
+        core::ProgramId program_id;
+        std::int64_t seq = 0;
+        std::vector<core::RollupDelta> deltas;
+    };
+    std::vector<GatheredPending> gathered_pending_;
+    std::uint64_t pending_flushes_ = 0;  // FlushPending calls that wrote rows
     std::optional<core::Error> broken_;
     std::optional<core::Error> half_written_;
     // The event each program's chain ends with, as appended by this transaction: LastEvent answers from it

@@ -17,6 +17,7 @@ Result<void> RunTransaction(Connection& conn, std::string_view begin_sql, bool w
     sql::SqlTx store_tx(conn, writable);
     if (auto done = body(store_tx); !done) return done;
     if (store_tx.broken()) return core::Fail(*store_tx.broken());  // rolled back by ~Transaction
+    if (auto flushed = store_tx.Flush(); !flushed) return flushed;
     return tx->Commit();
 }
 
