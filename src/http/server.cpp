@@ -358,8 +358,9 @@ thread_local std::vector<Gathered> t_gathered;
 
 // Hands the answers gathered during this thread's burst to their sessions, with one post per server: the
 // I/O thread that runs it posts each answer to its session's strand, which wakes no one (the posting thread
-// runs the io_context). Answers to sessions gone since, or to a server destroyed since, are dropped, as
-// they would have been one by one.
+// runs the io_context). As Deliver does for one answer, a session is only held while its server's gate is
+// held open (a session's last reference must not go after the server): answers to sessions gone since, or to
+// a server destroyed since, are dropped.
 void HandOverGathered() noexcept {
     auto items = std::move(t_gathered);
     t_gathered.clear();
@@ -368,23 +369,26 @@ void HandOverGathered() noexcept {
         for (std::size_t first = 0; first < items.size(); ++first) {
             if (taken[first]) continue;
             const auto gate = items[first].gate;
+            std::shared_lock lock(gate->mu);
+            // Declared after the lock: the sessions it holds are let go before the gate is.
             std::vector<std::pair<std::shared_ptr<Session>, Response>> answers;
             for (std::size_t i = first; i < items.size(); ++i) {
                 if (taken[i] || items[i].gate != gate) continue;
                 taken[i] = true;
-                if (auto session = items[i].session.lock())
+                if (!gate->open) continue;
+                if (auto session = items[i].session.lock()) {
                     answers.emplace_back(std::move(session), std::move(items[i].res));
+                }
             }
             if (answers.empty()) continue;
-            std::shared_lock lock(gate->mu);
-            if (!gate->open) continue;
             const auto executor = answers.front().first->executor();
             net::post(executor, [answers = std::move(answers)]() mutable {
                 for (auto& [session, res] : answers) session->PostResponse(std::move(res));
             });
         }
     } catch (const std::exception& e) {
-        // Only allocation can throw here; the sessions whose answers were lost close at their deadline.
+        // Only allocation can throw here. A session whose answer was lost waits (its handler has the request,
+        // so no deadline runs) until the client goes or the server stops.
         spdlog::error("event=http_answers_lost what=\"{}\"", e.what());
     }
 }

@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "core/burst.hpp"
 #include "http/server.hpp"
 #include "http/server_test_fixture.hpp"
 #include "support/http_client.hpp"
@@ -140,6 +141,31 @@ TEST_P(ServerLifecycleTest, StopForceClosesAfterGraceAndLateAnswersAreIgnored) {
     answer_after_run(TextResponse(200, "too late"));
     server_.reset();
     answer_after_destruction(TextResponse(200, "far too late"));
+    EXPECT_EQ(second.ReadUntilClose(10s), "");
+}
+
+// The same late answers given inside a core::Burst (a writer answering a commit): gathered, then dropped when
+// the burst ends, the server being stopped or gone.
+TEST_P(ServerLifecycleTest, LateAnswersGivenInABurstAreIgnoredToo) {
+    ServerOptions options;
+    options.shutdown_grace = 200ms;
+    StartServer(HoldingHandler(), options);
+    RawConnection first(port());
+    first.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    Responder answer_after_run = held_.Take();
+    RawConnection second(port());
+    second.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    Responder answer_after_destruction = held_.Take();
+
+    server_->Stop();
+    thread_.join();
+    EXPECT_EQ(first.ReadUntilClose(10s), "");
+    {
+        core::Burst burst;
+        answer_after_run(TextResponse(200, "too late"));
+        server_.reset();
+        answer_after_destruction(TextResponse(200, "far too late"));
+    }
     EXPECT_EQ(second.ReadUntilClose(10s), "");
 }
 

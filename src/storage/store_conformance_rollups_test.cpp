@@ -460,7 +460,7 @@ TEST_P(StoreConformanceTest, PendingRollupsOfOneTransactionAreOneRowUnderItsHigh
             !ok) {
             return ok;
         }
-        // The same seq twice in one transaction is refused, as across two.
+        // The same seq twice in one transaction is refused, as across two, even once joined into a later one.
         auto twice = tx.AddPendingRollups(program.id, 7, std::vector<core::RollupDelta>{{a, ClickMeasures(1, 0, 0)}});
         EXPECT_FALSE(twice);
         if (!twice) {
@@ -472,6 +472,8 @@ TEST_P(StoreConformanceTest, PendingRollupsOfOneTransactionAreOneRowUnderItsHigh
             !ok) {
             return ok;
         }
+        auto joined = tx.AddPendingRollups(program.id, 7, std::vector<core::RollupDelta>{{a, ClickMeasures(1, 0, 0)}});
+        EXPECT_FALSE(joined) << "seq 7 is in the row of seq 9";
         return {};
     }));
     EXPECT_EQ(ShowPending(Pending(*store_, program.id)),

@@ -111,9 +111,11 @@ Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std:
     auto tables = Writable();
     if (!tables) return core::Fail(tables.error());
     auto& pending = (*tables)->pending_rollups[program_id];
-    if (pending.contains(seq)) return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
-    // One row per program and transaction: under the highest seq, the deltas added up by key. (A savepoint that
-    // rolled back may have taken this transaction's row away: then this one starts anew.)
+    if (pending.contains(seq) || pending_seqs_[program_id].contains(seq)) {
+        return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
+    }
+    pending_seqs_[program_id].insert(seq);
+    // One row per program and transaction: under the highest seq, the deltas added up by key.
     std::map<core::RollupKey, core::Measures> sums;
     auto mine = pending_row_.find(program_id);
     if (mine != pending_row_.end()) {

@@ -195,6 +195,8 @@ class MemoryTx final : public ports::StoreTx {
     // The seq of the pending row this transaction added for each program: a later AddPendingRollups of the
     // program in the same transaction joins it, as the SQL store's one row per program and transaction.
     std::map<core::ProgramId, std::int64_t> pending_row_;
+    // Every seq this transaction added for each program, joined or not: each is taken (kConflict).
+    std::map<core::ProgramId, std::set<std::int64_t>> pending_seqs_;
 };
 
 }  // namespace rt::storage

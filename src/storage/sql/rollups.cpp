@@ -468,6 +468,12 @@ Result<void> SqlTx::AddPendingRollups(const core::ProgramId& program_id, std::in
 
 Result<void> SqlTx::FlushPending() {
     if (gathered_pending_.empty()) return {};
+    // The rows leave the list before they are written: a failure leaves this transaction uncommittable, so that
+    // requests whose rows were gathered never commit without them.
+    auto failed = [this](core::Error error) {
+        if (!broken_) broken_ = error;
+        return core::Fail(std::move(error));
+    };
     auto gathered = std::move(gathered_pending_);
     gathered_pending_.clear();
     ++pending_flushes_;
@@ -489,7 +495,7 @@ Result<void> SqlTx::FlushPending() {
             "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
             [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
             kPendingConstraints);
-        if (!written) return written;
+        if (!written) return failed(written.error());
     }
     return {};
 }

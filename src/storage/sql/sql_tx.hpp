@@ -178,7 +178,8 @@ class SqlTx final : public ports::StoreTx {
     Result<void> Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
                        std::string_view not_found = {});
 
-    // Writes the pending rows gathered, one per program (see gathered_pending_).
+    // Writes the pending rows gathered, one per program (see gathered_pending_). A failure marks the transaction
+    // broken (never committed).
     Result<void> FlushPending();
 
     Connection& conn_;

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <utility>
 
 namespace rt::storage::sqlite {
@@ -107,7 +107,7 @@ void Checkpointer::Loop() {
     errno = 0;
     const int started_at = getpriority(PRIO_PROCESS, self);
     if (errno == 0 && setpriority(PRIO_PROCESS, self, std::min(started_at + kNice, 19)) != 0) {
-        spdlog::warn("event=sqlite_checkpointer_nice_failed error=\"{}\"", std::strerror(errno));
+        spdlog::warn("event=sqlite_checkpointer_nice_failed error=\"{}\"", std::system_category().message(errno));
     }
     std::uint64_t round = 0;
     int copied_before = 0;  // the frames of this round copied by the thread's earlier checkpoints

@@ -108,9 +108,8 @@ const sqlite3_pcache_methods2 kMethods{
     .xShrink = Shrink,
 };
 
-// Reads SQLite's default cache once. Before SQLite initializes, SQLITE_CONFIG_GETPCACHE2 returns the
-// default cache itself; after, whatever is installed, which once the wrapper is in is the wrapper, so
-// it is read before the wrapper is installed and never again.
+// Reads SQLite's default cache once, before the wrapper is installed. SQLITE_CONFIG_GETPCACHE2 answers only
+// before SQLite initializes (SQLITE_MISUSE after, leaving g_inner empty: the wrapper is then not installed).
 void ReadInnerOnce() {
     static std::once_flag once;
     std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &g_inner); });

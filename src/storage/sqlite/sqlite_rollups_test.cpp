@@ -257,6 +257,30 @@ TEST_F(SqliteRollupsTest, PendingRowsOfEitherFormatDecodeAndOtherShapesAreCorrup
 }
 
 // A failed call keeps none of its deltas, even when the transaction goes on and commits.
+// Pending rows are gathered and written before the commit or a savepoint (SqlTx::FlushPending). When that write
+// fails, the requests whose rows were gathered must not commit without them: the transaction is broken.
+TEST_F(SqliteRollupsTest, AFailedWriteOfGatheredPendingRowsLeavesTheTransactionUncommittable) {
+    auto store = OpenMigrated();
+    ASSERT_NE(store, nullptr);
+    const std::vector<core::RollupDelta> deltas = {{CellKey("prt_a"), WithSketch(1, 60)}};
+    ASSERT_TRUE(store->Transact(ports::TxMode::kWrite,
+                                [&](ports::StoreTx& tx) { return tx.AddPendingRollups(kProgram, 3, deltas); }));
+    // Seq 3 is taken: gathered in this transaction, its write fails at the savepoint that a group commit's redo
+    // opens for the next request, which is refused; the caller goes on as a group commit does.
+    bool savepoint_refused = false;
+    auto done = store->Transact(ports::TxMode::kWrite, [&](ports::StoreTx& tx) -> core::Result<void> {
+        if (auto ok = tx.AddPendingRollups(kProgram, 3, deltas); !ok) return ok;
+        if (auto ok = tx.AddPendingRollups(kProgram, 2, deltas); !ok) return ok;
+        auto next = tx.Savepoint([](ports::StoreTx&) -> core::Result<void> { return {}; });
+        savepoint_refused = !next;
+        return {};
+    });
+    EXPECT_TRUE(savepoint_refused);
+    ASSERT_FALSE(done) << "committed without the rows it had gathered";
+    RawDb raw(path_);
+    EXPECT_EQ(raw.Column("SELECT seq FROM rollup_pending ORDER BY seq"), std::vector<std::string>{"3"});
+}
+
 TEST_F(SqliteRollupsTest, FailedAddRollupsKeepsNoneOfItsDeltas) {
     auto store = OpenMigrated();
     ASSERT_NE(store, nullptr);
