@@ -27,6 +27,12 @@ void ConfigureLibraryOnce() {
         if (int rc = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes); rc != SQLITE_OK) {
             spdlog::warn("event=sqlite_config_failed setting=stmtjrnl_spill error=\"{}\"", sqlite3_errstr(rc));
         }
+        // No memory statistics: with them on (SQLite's default), every allocation SQLite makes takes a global
+        // mutex to count itself. Nothing here reads them (sqlite3_memory_used, a soft heap limit); measured
+        // side by side, ingest +4.5 % and 2-3 % less CPU per conversion (docs/benchmarks.md).
+        if (int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); rc != SQLITE_OK) {
+            spdlog::warn("event=sqlite_config_failed setting=memstatus error=\"{}\"", sqlite3_errstr(rc));
+        }
         if (int rc = InstallPageCache(); rc != SQLITE_OK) {
             spdlog::warn("event=sqlite_config_failed setting=pcache2 error=\"{}\"", sqlite3_errstr(rc));
         }
