@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <functional>
 
 #include "core/burst.hpp"
 #include "http/server.hpp"
@@ -34,6 +35,29 @@ class ServerLifecycleTest : public ServerTest {
                 fetched_.Put(TestResponse{.status = -1});
             }
         });
+    }
+
+    // Two requests held when the server stops with a 200 ms grace: the first connection is force-closed.
+    // `answer(server_reset)` then answers the first after Run returned and the second after the server is
+    // destroyed (it calls server_reset between them); neither connection gets a byte.
+    void ExpectLateAnswersIgnored(
+        const std::function<void(Responder&, Responder&, const std::function<void()>&)>& answer) {
+        ServerOptions options;
+        options.shutdown_grace = 200ms;
+        StartServer(HoldingHandler(), options);
+        RawConnection first(port());
+        first.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        Responder answer_after_run = held_.Take();
+        RawConnection second(port());
+        second.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        Responder answer_after_destruction = held_.Take();
+
+        server_->Stop();
+        thread_.join();
+        EXPECT_EQ(first.ReadUntilClose(10s), "");
+        EXPECT_TRUE(first.closed());
+        answer(answer_after_run, answer_after_destruction, [this] { server_.reset(); });
+        EXPECT_EQ(second.ReadUntilClose(10s), "");
     }
 
     Mailbox<Responder> held_;
@@ -123,50 +147,22 @@ TEST_P(ServerLifecycleTest, StopAnswersInFlightRequestClosesIdleOnesThenRunRetur
 }
 
 TEST_P(ServerLifecycleTest, StopForceClosesAfterGraceAndLateAnswersAreIgnored) {
-    ServerOptions options;
-    options.shutdown_grace = 200ms;
-    StartServer(HoldingHandler(), options);
-    RawConnection first(port());
-    first.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    Responder answer_after_run = held_.Take();
-    RawConnection second(port());
-    second.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    Responder answer_after_destruction = held_.Take();
-
-    server_->Stop();
-    thread_.join();
-    EXPECT_EQ(first.ReadUntilClose(10s), "");
-    EXPECT_TRUE(first.closed());
-
-    answer_after_run(TextResponse(200, "too late"));
-    server_.reset();
-    answer_after_destruction(TextResponse(200, "far too late"));
-    EXPECT_EQ(second.ReadUntilClose(10s), "");
+    ExpectLateAnswersIgnored([](Responder& after_run, Responder& after_destruction, const auto& destroy) {
+        after_run(TextResponse(200, "too late"));
+        destroy();
+        after_destruction(TextResponse(200, "far too late"));
+    });
 }
 
 // The same late answers given inside a core::Burst (a writer answering a commit): gathered, then dropped when
 // the burst ends, the server being stopped or gone.
 TEST_P(ServerLifecycleTest, LateAnswersGivenInABurstAreIgnoredToo) {
-    ServerOptions options;
-    options.shutdown_grace = 200ms;
-    StartServer(HoldingHandler(), options);
-    RawConnection first(port());
-    first.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    Responder answer_after_run = held_.Take();
-    RawConnection second(port());
-    second.Write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-    Responder answer_after_destruction = held_.Take();
-
-    server_->Stop();
-    thread_.join();
-    EXPECT_EQ(first.ReadUntilClose(10s), "");
-    {
+    ExpectLateAnswersIgnored([](Responder& after_run, Responder& after_destruction, const auto& destroy) {
         core::Burst burst;
-        answer_after_run(TextResponse(200, "too late"));
-        server_.reset();
-        answer_after_destruction(TextResponse(200, "far too late"));
-    }
-    EXPECT_EQ(second.ReadUntilClose(10s), "");
+        after_run(TextResponse(200, "too late"));
+        destroy();
+        after_destruction(TextResponse(200, "far too late"));
+    });
 }
 
 TEST_P(ServerLifecycleTest, AnswerAfterClientDisconnectedIsHarmless) {
