@@ -257,7 +257,7 @@ core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch&
     });
     if (!done) return core::Fail(done.error());
     for (const auto& row : got) {
-        for (const auto& d : row.deltas) epoch.sums[d.key] += d.add;
+        core::AddTo(epoch.sums, row.deltas);
         epoch.read_through = row.seq;
         ++epoch.rows;
         epoch.deltas_since_cut += row.deltas.size();
@@ -270,8 +270,7 @@ core::Result<void> PendingRollup::Read(const core::ProgramId& program_id, Epoch&
     if (!all) return {};
     if (!epoch.cuts.empty() && epoch.cuts.back() == epoch.read_through) epoch.cuts.pop_back();  // the end's own
     epoch.read = true;
-    epoch.deltas.reserve(epoch.sums.size());
-    for (auto& [key, add] : epoch.sums) epoch.deltas.push_back({key, std::move(add)});
+    epoch.deltas = core::DeltasOf(std::move(epoch.sums));
     epoch.sums.clear();
     return {};
 }

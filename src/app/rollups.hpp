@@ -112,14 +112,14 @@ class PendingRollup {
   private:
     struct Epoch {
         std::int64_t through = 0;
-        std::int64_t read_through = 0;                   // the rows up to this seq are in `sums`
-        std::int64_t rows = 0;                           // how many
-        bool read = false;                               // all of them
-        std::map<core::RollupKey, core::Measures> sums;  // while reading
-        std::vector<core::RollupDelta> deltas;           // then: one per cell, in key order
-        std::size_t next = 0;                            // the first not yet written
-        bool written = false;                            // every cell is written
-        std::vector<std::int64_t> cuts;                  // seqs where its rows' deletion stops on the way
+        std::int64_t read_through = 0;          // the rows up to this seq are in `sums`
+        std::int64_t rows = 0;                  // how many
+        bool read = false;                      // all of them
+        core::RollupSums sums;                  // while reading
+        std::vector<core::RollupDelta> deltas;  // then: one per cell, in key order
+        std::size_t next = 0;                   // the first not yet written
+        bool written = false;                   // every cell is written
+        std::vector<std::int64_t> cuts;         // seqs where its rows' deletion stops on the way
         std::size_t rows_since_cut = 0;
         std::size_t deltas_since_cut = 0;
         std::size_t next_cut = 0;  // once the cells are written: the first cut not yet deleted up to

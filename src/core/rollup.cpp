@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <utility>
 
 #include "core/attribution.hpp"
 #include "core/rounding.hpp"
@@ -223,6 +224,17 @@ std::vector<RollupDelta> ContributionOfConversion(const Conversion& conversion, 
         d.add.converted_90d = days < 90 ? 1 : 0;
         out.push_back(std::move(d));
     }
+    return out;
+}
+
+void AddTo(RollupSums& sums, std::span<const RollupDelta> deltas) {
+    for (const auto& d : deltas) sums[d.key] += d.add;
+}
+
+std::vector<RollupDelta> DeltasOf(RollupSums sums) {
+    std::vector<RollupDelta> out;
+    out.reserve(sums.size());
+    for (auto& [key, add] : sums) out.push_back({key, std::move(add)});
     return out;
 }
 

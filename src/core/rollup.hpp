@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,6 +67,12 @@ struct RollupDelta {
     RollupKey key;
     Measures add;
 };
+
+// Deltas added up by key: AddTo adds `deltas` into `sums`; DeltasOf turns the sums into one delta per key, in
+// key order. (An epoch's rows, a transaction's pending rows.)
+using RollupSums = std::map<RollupKey, Measures>;
+void AddTo(RollupSums& sums, std::span<const RollupDelta> deltas);
+std::vector<RollupDelta> DeltasOf(RollupSums sums);
 
 // Deltas written by one transaction and not yet added to their cells (ports::StoreTx::AddPendingRollups).
 struct PendingRollups {

@@ -29,6 +29,26 @@ TEST(SplitByWeights, PartsAddUpExactlyAndFollowTheWeights) {
     }
 }
 
+TEST(RollupSums, DeltasAddUpByKeyAndComeOutOnePerKeyInKeyOrder) {
+    const RollupKey b{kProgram, kDay, "prt_b", "lnk_b", "click"};
+    const RollupKey a{kProgram, kDay, "prt_a", "lnk_a", "click"};
+    Measures one;
+    one.clicks = 1;
+    Measures two;
+    two.clicks = 2;
+    two.sales_minor = 500;
+    RollupSums sums;
+    AddTo(sums, std::vector<RollupDelta>{{b, one}, {a, two}});
+    AddTo(sums, std::vector<RollupDelta>{{b, two}});
+    const auto deltas = DeltasOf(std::move(sums));
+    ASSERT_EQ(deltas.size(), 2u);
+    EXPECT_EQ(deltas[0].key, a);
+    EXPECT_EQ(deltas[0].add, two);
+    EXPECT_EQ(deltas[1].key, b);
+    EXPECT_EQ(deltas[1].add.clicks, 3);
+    EXPECT_EQ(deltas[1].add.sales_minor, 500);
+}
+
 TEST(Contributions, ClicksCountOncePerKeyWithBotsApart) {
     std::vector<Click> clicks(4);
     for (auto& c : clicks) {

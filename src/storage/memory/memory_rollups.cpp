@@ -116,20 +116,17 @@ Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std:
     }
     pending_seqs_[program_id].insert(seq);
     // One row per program and transaction: under the highest seq, the deltas added up by key.
-    std::map<core::RollupKey, core::Measures> sums;
+    core::RollupSums sums;
     auto mine = pending_row_.find(program_id);
     if (mine != pending_row_.end()) {
         if (auto row = pending.find(mine->second); row != pending.end()) {
-            for (auto& d : row->second) sums[d.key] += d.add;
+            core::AddTo(sums, row->second);
             seq = std::max(seq, row->first);
             pending.erase(row);
         }
     }
-    for (const auto& d : deltas) sums[d.key] += d.add;
-    std::vector<core::RollupDelta> row;
-    row.reserve(sums.size());
-    for (auto& [key, add] : sums) row.push_back({key, std::move(add)});
-    pending.emplace(seq, std::move(row));
+    core::AddTo(sums, deltas);
+    pending.emplace(seq, core::DeltasOf(std::move(sums)));
     pending_row_[program_id] = seq;
     return {};
 }

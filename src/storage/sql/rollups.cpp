@@ -466,7 +466,7 @@ Result<void> SqlTx::AddPendingRollups(const core::ProgramId& program_id, std::in
     return {};
 }
 
-Result<void> SqlTx::FlushPending() {
+Result<void> SqlTx::Flush() {
     if (gathered_pending_.empty()) return {};
     // The rows leave the list before they are written: a failure leaves this transaction uncommittable, so that
     // requests whose rows were gathered never commit without them.
@@ -479,18 +479,16 @@ Result<void> SqlTx::FlushPending() {
     ++pending_flushes_;
     // Per program, in the order first gathered: the highest seq, and the deltas added up by key.
     std::vector<core::ProgramId> order;
-    std::map<core::ProgramId, std::pair<std::int64_t, std::map<core::RollupKey, core::Measures>>> rows;
-    for (auto& g : gathered) {
-        auto [row, fresh] = rows.try_emplace(g.program_id, g.seq, std::map<core::RollupKey, core::Measures>{});
+    std::map<core::ProgramId, std::pair<std::int64_t, core::RollupSums>> rows;
+    for (const auto& g : gathered) {
+        auto [row, fresh] = rows.try_emplace(g.program_id, g.seq, core::RollupSums{});
         if (fresh) order.push_back(g.program_id);
         row->second.first = std::max(row->second.first, g.seq);
-        for (auto& d : g.deltas) row->second.second[std::move(d.key)] += d.add;
+        core::AddTo(row->second.second, g.deltas);
     }
     for (const auto& program_id : order) {
         auto& [seq, sums] = rows.at(program_id);
-        std::vector<core::RollupDelta> deltas;
-        deltas.reserve(sums.size());
-        for (auto& [key, add] : sums) deltas.push_back({key, std::move(add)});
+        const auto deltas = core::DeltasOf(std::move(sums));
         auto written = Write(
             "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
             [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
@@ -500,15 +498,13 @@ Result<void> SqlTx::FlushPending() {
     return {};
 }
 
-Result<void> SqlTx::Flush() { return FlushPending(); }
-
 Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::ProgramId& program_id,
                                                                     std::int64_t after_seq, std::int64_t through_seq,
                                                                     int limit) {
     // A writer takes the program first (on PostgreSQL, its lock): then no other transaction adds or removes
     // the program's pending rows until this one ends, so the rows read are the rows it may delete.
     if (auto owned = Own(program_id); !owned) return core::Fail(owned.error());
-    if (auto flushed = FlushPending(); !flushed) return core::Fail(flushed.error());
+    if (auto flushed = Flush(); !flushed) return core::Fail(flushed.error());
     auto statement = conn_.Prepare(
         "SELECT seq, deltas FROM rollup_pending WHERE program_id = ?1 AND seq > ?4 AND seq <= ?3 ORDER BY seq "
         "LIMIT ?2");
@@ -535,7 +531,7 @@ Result<std::vector<core::PendingRollups>> SqlTx::ListPendingRollups(const core::
 }
 
 Result<void> SqlTx::DeletePendingRollups(const core::ProgramId& program_id, std::int64_t through_seq) {
-    if (auto flushed = FlushPending(); !flushed) return flushed;
+    if (auto flushed = Flush(); !flushed) return flushed;
     return Write("DELETE FROM rollup_pending WHERE program_id = ?1 AND seq <= ?2",
                  [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, through_seq); }, {});
 }
@@ -606,7 +602,7 @@ Result<void> SqlTx::AddEpochRollups(std::span<const core::RollupDelta> deltas, s
 }
 
 Result<std::vector<core::ProgramId>> SqlTx::ListProgramsWithPendingRollups() {
-    if (auto flushed = FlushPending(); !flushed) return core::Fail(flushed.error());
+    if (auto flushed = Flush(); !flushed) return core::Fail(flushed.error());
     auto statement = conn_.Prepare("SELECT DISTINCT program_id FROM rollup_pending ORDER BY program_id");
     if (!statement) return core::Fail(statement.error());
     std::vector<core::ProgramId> out;

@@ -44,7 +44,7 @@ Result<void> SqlTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>
         return statement->Run();
     };
     // The rows gathered before are written outside the savepoint, so that all it gathers or writes is the body's.
-    if (auto flushed = FlushPending(); !flushed) return flushed;
+    if (auto flushed = Flush(); !flushed) return flushed;
     if (auto ok = exec("SAVEPOINT rt_request"); !ok) return ok;
     const bool half_written_before = half_written_.has_value();
     auto done = body(*this);

@@ -157,8 +157,10 @@ class SqlTx final : public ports::StoreTx {
     // The error that makes this transaction uncommittable, if any: a savepoint that could not be undone, or a
     // write left half done (HalfWritten) that no savepoint rolled back since.
     std::optional<core::Error> broken() const { return broken_ ? broken_ : half_written_; }
-    // Writes what this transaction gathered and has not written yet: the pending roll-up rows (see
-    // gathered_pending_). The stores call it after the transaction's body, before COMMIT.
+    // Writes what this transaction gathered and has not written yet: the pending roll-up rows, one per program
+    // (see gathered_pending_). The stores call it after the transaction's body, before COMMIT; it also runs
+    // before a savepoint and before pending rows are read or deleted. A failure marks the transaction broken
+    // (never committed).
     Result<void> Flush();
 
   private:
@@ -178,10 +180,6 @@ class SqlTx final : public ports::StoreTx {
     Result<void> Write(std::string_view sql, Bind bind, std::span<const ConstraintError> constraints,
                        std::string_view not_found = {});
 
-    // Writes the pending rows gathered, one per program (see gathered_pending_). A failure marks the transaction
-    // broken (never committed).
-    Result<void> FlushPending();
-
     Connection& conn_;
     bool writable_;
     // PENDING ROWS, GATHERED: AddPendingRollups keeps its rows here. They are written as ONE row per program,
@@ -195,7 +193,7 @@ class SqlTx final : public ports::StoreTx {
         std::vector<core::RollupDelta> deltas;
     };
     std::vector<GatheredPending> gathered_pending_;
-    std::uint64_t pending_flushes_ = 0;  // FlushPending calls that wrote rows
+    std::uint64_t pending_flushes_ = 0;  // Flush calls that wrote rows
     std::optional<core::Error> broken_;
     std::optional<core::Error> half_written_;
     // The event each program's chain ends with, as appended by this transaction: LastEvent answers from it

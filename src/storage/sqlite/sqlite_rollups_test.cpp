@@ -257,7 +257,7 @@ TEST_F(SqliteRollupsTest, PendingRowsOfEitherFormatDecodeAndOtherShapesAreCorrup
 }
 
 // A failed call keeps none of its deltas, even when the transaction goes on and commits.
-// Pending rows are gathered and written before the commit or a savepoint (SqlTx::FlushPending). When that write
+// Pending rows are gathered and written before the commit or a savepoint (SqlTx::Flush). When that write
 // fails, the requests whose rows were gathered must not commit without them: the transaction is broken.
 TEST_F(SqliteRollupsTest, AFailedWriteOfGatheredPendingRowsLeavesTheTransactionUncommittable) {
     auto store = OpenMigrated();
