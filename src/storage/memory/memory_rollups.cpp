@@ -111,23 +111,21 @@ Result<void> MemoryTx::AddPendingRollups(const core::ProgramId& program_id, std:
     auto tables = Writable();
     if (!tables) return core::Fail(tables.error());
     auto& pending = (*tables)->pending_rollups[program_id];
-    if (pending.contains(seq) || pending_seqs_[program_id].contains(seq)) {
+    auto& mine = pending_seqs_[program_id];
+    if (pending.contains(seq) || mine.contains(seq)) {
         return core::Fail(core::Error::Conflict(std::string(kPendingRollupsTaken)));
     }
-    pending_seqs_[program_id].insert(seq);
-    // One row per program and transaction: under the highest seq, the deltas added up by key.
+    // One row per program and transaction, under the highest seq it added, the deltas added up by key.
     core::RollupSums sums;
-    auto mine = pending_row_.find(program_id);
-    if (mine != pending_row_.end()) {
-        if (auto row = pending.find(mine->second); row != pending.end()) {
+    if (!mine.empty()) {
+        if (auto row = pending.find(*mine.rbegin()); row != pending.end()) {
             core::AddTo(sums, row->second);
-            seq = std::max(seq, row->first);
             pending.erase(row);
         }
     }
+    mine.insert(seq);
     core::AddTo(sums, deltas);
-    pending.emplace(seq, core::DeltasOf(std::move(sums)));
-    pending_row_[program_id] = seq;
+    pending.emplace(*mine.rbegin(), core::DeltasOf(std::move(sums)));
     return {};
 }
 

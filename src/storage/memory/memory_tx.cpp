@@ -13,12 +13,10 @@ Result<MemoryStore::Tables*> MemoryTx::Writable() {
 Result<void> MemoryTx::Savepoint(const std::function<Result<void>(ports::StoreTx&)>& body) {
     if (write_ == nullptr) return body(*this);
     MemoryStore::Tables before = *write_;
-    auto pending_row_before = pending_row_;
     auto pending_seqs_before = pending_seqs_;
     auto done = body(*this);
     if (!done) {
         *write_ = std::move(before);
-        pending_row_ = std::move(pending_row_before);
         pending_seqs_ = std::move(pending_seqs_before);
     }
     return done;

@@ -192,10 +192,8 @@ class MemoryTx final : public ports::StoreTx {
 
     const MemoryStore::Tables& read_;
     MemoryStore::Tables* write_ = nullptr;
-    // The seq of the pending row this transaction added for each program: a later AddPendingRollups of the
-    // program in the same transaction joins it, as the SQL store's one row per program and transaction.
-    std::map<core::ProgramId, std::int64_t> pending_row_;
-    // Every seq this transaction added for each program, joined or not: each is taken (kConflict).
+    // Every seq this transaction added for each program: each is taken (kConflict), and the program's row of
+    // this transaction is under the highest (AddPendingRollups joins them, as the SQL store does).
     std::map<core::ProgramId, std::set<std::int64_t>> pending_seqs_;
 };
 
