@@ -136,7 +136,9 @@ class StoreTx {
     // The refunds recorded against a sale, oldest first.
     virtual Result<std::vector<core::Conversion>> ListRefundsOf(const core::ConversionId& sale_id) = 0;
 
-    // Commissions.
+    // Commissions. kNotFound when the conversion or the partner is not in the commission's program, or the
+    // conversion does not credit the partner: a commission is earned through a credit (a refund's reversal through
+    // the credits it copies from its sale), which is how the SQL stores list a partner's commissions.
     virtual Result<void> InsertCommission(const core::Commission& commission) = 0;
     virtual Result<std::vector<core::Commission>> ListCommissionsOfConversion(const core::ConversionId& id) = 0;
     virtual Result<core::Page<core::Commission>> ListCommissions(const FunnelFilter& filter,

@@ -240,8 +240,8 @@ TEST_P(StoreConformanceTest, CommissionPagesAreNewestFirstAndFilterByProgramAndP
     InsertChain(program, a, MakeLink(a));
     InsertChain(other_program, c, MakeLink(c));
     ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.InsertPartner(b); }));
-    const auto sale = SaleOf(program, NextId<core::ConversionId>(), "order-1", {});
-    const auto other_sale = SaleOf(other_program, NextId<core::ConversionId>(), "order-1", {});
+    const auto sale = SaleOf(program, NextId<core::ConversionId>(), "order-1", {{a.id, 500'000}, {b.id, 500'000}});
+    const auto other_sale = SaleOf(other_program, NextId<core::ConversionId>(), "order-1", {{c.id, 1'000'000}});
     InsertConversions(*store_, {sale, other_sale});
     std::vector<core::Commission> commissions;
     for (const auto* partner : {&a, &b, &a, &c, &a}) {
@@ -285,8 +285,10 @@ TEST_P(StoreConformanceTest, CommissionIdIsUniqueAndItsConversionAndPartnerMustB
     const auto outsider = MakePartner(other_program);
     InsertChain(program, partner, MakeLink(partner));
     InsertChain(other_program, outsider, MakeLink(outsider));
-    const auto sale = SaleOf(program, NextId<core::ConversionId>(), "order-1", {});
-    const auto other_sale = SaleOf(other_program, NextId<core::ConversionId>(), "order-1", {});
+    const auto bystander = MakePartner(program);
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.InsertPartner(bystander); }));
+    const auto sale = SaleOf(program, NextId<core::ConversionId>(), "order-1", {{partner.id, 1'000'000}});
+    const auto other_sale = SaleOf(other_program, NextId<core::ConversionId>(), "order-1", {{outsider.id, 1'000'000}});
     InsertConversions(*store_, {sale, other_sale});
     const auto commission = CommissionOf(sale, partner.id, NextId<core::CommissionId>(), 10);
     ASSERT_TRUE(Write([&](ports::StoreTx& tx) { return tx.InsertCommission(commission); }));
@@ -309,6 +311,14 @@ TEST_P(StoreConformanceTest, CommissionIdIsUniqueAndItsConversionAndPartnerMustB
         ExpectFailure(Write([&](ports::StoreTx& tx) { return tx.InsertCommission(c); }), ErrorCode::kNotFound,
                       kCommissionOwnersMissing);
     }
+    // A partner of the program that the sale does not credit earns nothing on it.
+    ExpectFailure(Write([&](ports::StoreTx& tx) {
+                      return tx.InsertCommission(CommissionOf(sale, bystander.id, NextId<core::CommissionId>(), 1));
+                  }),
+                  ErrorCode::kNotFound, kCommissionPartnerNotCredited);
+    auto listed = Read([&](ports::StoreTx& tx) { return tx.ListCommissions({}, PageOf(10)); });
+    ASSERT_TRUE(listed) << listed.error().message();
+    EXPECT_EQ(Ids(*listed), std::vector<std::string>{commission.id.str()}) << "a refused commission is not written";
 }
 
 }  // namespace

@@ -63,6 +63,8 @@ inline constexpr std::string_view kConversionNotFound = "conversion not found";
 inline constexpr std::string_view kCommissionIdTaken = "a commission with this id already exists";
 inline constexpr std::string_view kCommissionOwnersMissing =
     "the commission's conversion or partner does not exist in the commission's program";
+inline constexpr std::string_view kCommissionPartnerNotCredited =
+    "the commission's conversion does not credit its partner";
 
 inline constexpr std::string_view kIdempotencyKeyTaken = "this idempotency key was already used";
 

@@ -138,6 +138,11 @@ Result<void> MemoryTx::InsertCommission(const core::Commission& commission) {
         !IsPartnerOf(t, commission.partner_id, commission.program_id)) {
         return core::Fail(NotFound(kCommissionOwnersMissing));
     }
+    const auto& credits = conversion->second.attribution.credits;
+    if (std::none_of(credits.begin(), credits.end(),
+                     [&](const core::Credit& c) { return c.partner_id == commission.partner_id; })) {
+        return core::Fail(NotFound(kCommissionPartnerNotCredited));
+    }
     t.commissions.emplace(commission.id, commission);
     return {};
 }

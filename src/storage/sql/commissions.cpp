@@ -52,6 +52,30 @@ Result<core::Commission> ReadCommission(const Statement& row) {
 }  // namespace
 
 Result<void> SqlTx::InsertCommission(const core::Commission& commission) {
+    if (!writable_) return core::Fail(core::Error::Internal(std::string(kReadOnlyTransaction)));
+    auto credited = Exists(conn_,
+                           "SELECT 1 FROM conversion_credits WHERE program_id = ?1 AND partner_id = ?2 AND "
+                           "conversion_id = ?3",
+                           [&](Statement& s) {
+                               s.Bind(1, commission.program_id.str())
+                                   .Bind(2, commission.partner_id.str())
+                                   .Bind(3, commission.conversion_id.str());
+                           });
+    if (!credited) return core::Fail(credited.error());
+    if (!*credited) {
+        // Refused either way; the owners' message when the conversion or the partner is not the program's.
+        auto owned = Exists(conn_,
+                            "SELECT 1 FROM conversions c JOIN partners p ON p.program_id = c.program_id WHERE "
+                            "c.program_id = ?1 AND c.id = ?2 AND p.id = ?3",
+                            [&](Statement& s) {
+                                s.Bind(1, commission.program_id.str())
+                                    .Bind(2, commission.conversion_id.str())
+                                    .Bind(3, commission.partner_id.str());
+                            });
+        if (!owned) return core::Fail(owned.error());
+        return core::Fail(
+            core::Error::NotFound(std::string(*owned ? kCommissionPartnerNotCredited : kCommissionOwnersMissing)));
+    }
     return Write(
         Concat({"INSERT INTO commissions (", kCommissionColumns, ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"}),
         [&](Statement& s) { BindCommission(s, commission); }, kCommissionConstraints);
@@ -66,6 +90,15 @@ Result<std::vector<core::Commission>> SqlTx::ListCommissionsOfConversion(const c
 Result<core::Page<core::Commission>> SqlTx::ListCommissions(const ports::FunnelFilter& filter,
                                                             const core::PageRequest& page) {
     auto where = Equals(std::pair{"program_id", filter.program_id}, std::pair{"partner_id", filter.partner_id});
+    if (filter.partner_id) {
+        // No index keyed by partner (schema V10): the partner's commissions are on the conversions credited to it,
+        // found through the primary key of conversion_credits, (program_id, partner_id, conversion_id), then
+        // commissions_conversion_id. A page costs a lookup per conversion credited to the partner.
+        where.push_back(
+            {"conversion_id IN (SELECT c.conversion_id FROM partners p JOIN conversion_credits c ON c.program_id = "
+             "p.program_id AND c.partner_id = p.id WHERE p.id = ",
+             filter.partner_id->str(), ")"});
+    }
     return ListPage(conn_, kCommissionColumns, "commissions", where, page, &ReadCommission);
 }
 
