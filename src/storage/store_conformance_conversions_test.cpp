@@ -316,6 +316,10 @@ TEST_P(StoreConformanceTest, CommissionIdIsUniqueAndItsConversionAndPartnerMustB
                       return tx.InsertCommission(CommissionOf(sale, bystander.id, NextId<core::CommissionId>(), 1));
                   }),
                   ErrorCode::kNotFound, kCommissionPartnerNotCredited);
+    ExpectFailure(Write([&](ports::StoreTx& tx) {
+                      return tx.InsertCommission(CommissionOf(sale, bystander.id, commission.id, 1));
+                  }),
+                  ErrorCode::kConflict, kCommissionIdTaken);
     auto listed = Read([&](ports::StoreTx& tx) { return tx.ListCommissions({}, PageOf(10)); });
     ASSERT_TRUE(listed) << listed.error().message();
     EXPECT_EQ(Ids(*listed), std::vector<std::string>{commission.id.str()}) << "a refused commission is not written";

@@ -63,7 +63,11 @@ Result<void> SqlTx::InsertCommission(const core::Commission& commission) {
                            });
     if (!credited) return core::Fail(credited.error());
     if (!*credited) {
-        // Refused either way; the owners' message when the conversion or the partner is not the program's.
+        // Refused either way, with the error the insert would have given first: a taken id, then owners missing.
+        auto taken = Exists(conn_, "SELECT 1 FROM commissions WHERE id = ?1",
+                            [&](Statement& s) { s.Bind(1, commission.id.str()); });
+        if (!taken) return core::Fail(taken.error());
+        if (*taken) return core::Fail(core::Error::Conflict(std::string(kCommissionIdTaken)));
         auto owned = Exists(conn_,
                             "SELECT 1 FROM conversions c JOIN partners p ON p.program_id = c.program_id WHERE "
                             "c.program_id = ?1 AND c.id = ?2 AND p.id = ?3",
@@ -98,6 +102,10 @@ Result<core::Page<core::Commission>> SqlTx::ListCommissions(const ports::FunnelF
             {"conversion_id IN (SELECT c.conversion_id FROM partners p JOIN conversion_credits c ON c.program_id = "
              "p.program_id AND c.partner_id = p.id WHERE p.id = ",
              filter.partner_id->str(), ")"});
+        // With a program too, SQLite would rather walk the program's commissions in id order (no sort) than probe
+        // per credit: every commission of the program for a partner with few.
+        return ListPage(conn_, kCommissionColumns, conn_.ThroughIndex("commissions", "commissions_conversion_id"),
+                        where, page, &ReadCommission);
     }
     return ListPage(conn_, kCommissionColumns, "commissions", where, page, &ReadCommission);
 }
