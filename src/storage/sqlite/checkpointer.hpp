@@ -15,21 +15,21 @@ namespace rt::storage::sqlite {
 // threshold, with the writer's lock held: every write queued behind it (the clicks of a redirect, the
 // conversions of a group commit) waits for all the pages to be copied and the database file to be synced.
 //
-// Here the writer's commits wake this thread every `pages` / 8 frames, and it runs a PASSIVE checkpoint on a
+// Here the writer's commits wake this thread every `pages` / kSteps frames, and it runs a PASSIVE checkpoint on a
 // connection of its own while the writer goes on committing (SQLite allows one checkpoint beside one writer
 // in WAL mode), then syncs the database file (SQLite syncs it only in the checkpoint that copies the WAL's
 // last frame, which would otherwise wait for every page copied before). Once the WAL holds `pages` frames the
-// thread checkpoints until a pass copies at most `pages` / 8 frames. A checkpoint cannot copy the frames
+// thread checkpoints until a pass copies at most `pages` / kSteps frames. A checkpoint cannot copy the frames
 // committed while it runs, and SQLite starts the WAL over only when a write transaction begins with every
 // frame copied; so the writer copies the few frames left itself, in BeforeWrite (after its last commit's
 // answers are on their way), or whatever is left once the WAL holds `pages` * 3 / 2 frames. The WAL then
 // starts over. (A thread alone, tried first, chased the writer: checkpoints ran back to back and cost ingest
-// ~17 % of its CPU. Copying in eight steps rather than one spreads the database file's writes, which
-// otherwise slowed the commits' syncs beside them; docs/benchmarks.md.) The thread runs kNice nicer than the
-// process: it
-// copies while the server's threads have nothing to do, and leaves the CPU to them when they do (measured:
-// ~4 % more conversions and clicks per second, lower p99s; SCHED_IDLE starved it and held the WAL back).
-// Errors are logged, never fatal: the WAL only grows until a checkpoint succeeds.
+// ~17 % of its CPU. Copying in steps rather than at once spreads the database file's writes, which
+// otherwise slowed the commits' syncs beside them, and 32 steps of 500 frames rather than 8 of 2000 took ~1 ms
+// off ingest's p99; docs/benchmarks.md.) The thread runs kNice nicer than the process: it copies while the server's
+// threads have nothing to do, and leaves the CPU to them when they do (measured: ~4 % more conversions and clicks per
+// second, lower p99s; SCHED_IDLE starved it and held the WAL back). Errors are logged, never fatal: the WAL only grows
+// until a checkpoint succeeds.
 class Checkpointer {
   public:
     // Takes over the checkpoints of the database `writer` is connected to (at `path`): replaces the
@@ -51,6 +51,8 @@ class Checkpointer {
 
     // How much nicer than the process the thread runs (its scheduling weight against the other threads).
     static constexpr int kNice = 10;
+    // The thread's checkpoints per round of `pages` frames: it is woken every `pages` / kSteps frames.
+    static constexpr int kSteps = 32;
 
   private:
     Checkpointer(std::unique_ptr<Connection> own, Connection& writer, int pages);
@@ -61,8 +63,7 @@ class Checkpointer {
     std::unique_ptr<Connection> own_;
     Connection& writer_;
     const int pages_;
-    bool catch_up_ = false;           // the writer's thread only: BeforeWrite checkpoints
-    static constexpr int kSteps = 8;  // the thread's checkpoints per round of `pages` frames
+    bool catch_up_ = false;  // the writer's thread only: BeforeWrite checkpoints
     const int step_;
     int next_wake_;        // the writer's thread only: the frames at which the thread is woken next
     int last_frames_ = 0;  // the writer's thread only: the WAL's frames at the last commit

@@ -54,7 +54,7 @@ class CheckpointerTest : public ::testing::Test {
 };
 
 TEST_F(CheckpointerTest, ItsThreadCopiesTheWalIntoTheDatabaseOnceTheWalHoldsEnoughPages) {
-    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 160);  // a step of 20 frames
+    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 20 * Checkpointer::kSteps);  // steps of 20 frames
     ASSERT_TRUE(checkpointer) << checkpointer.error().message();
     Commit(5);  // fewer frames than 20: nothing to do yet
     std::this_thread::sleep_for(50ms);
@@ -69,10 +69,10 @@ TEST_F(CheckpointerTest, ItsThreadCopiesTheWalIntoTheDatabaseOnceTheWalHoldsEnou
     EXPECT_GT(db_bytes(), before + 10 * 3000);
 }
 
-// The thread copies a round in steps of `pages` / 8 frames, long before the WAL holds `pages`: the database
-// file's writes are spread over the round.
+// The thread copies a round in steps of `pages` / kSteps frames, long before the WAL holds `pages`: the
+// database file's writes are spread over the round.
 TEST_F(CheckpointerTest, ItsThreadCopiesInStepsBeforeTheWalHoldsItsThreshold) {
-    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 800);  // steps of 100 frames
+    auto checkpointer = Checkpointer::Start(db_path(), *writer_, 100 * Checkpointer::kSteps);  // steps of 100 frames
     ASSERT_TRUE(checkpointer) << checkpointer.error().message();
     const auto before = db_bytes();
     Commit(150, checkpointer->get());  // 150 to 300 frames: past the first step, far below 800

@@ -59,11 +59,11 @@ class Connection final : public sql::Connection {
   public:
     static constexpr int kBusyTimeoutMs = 5000;
     // WAL frames (pages) per round of checkpoints, after which the WAL starts over: the Checkpointer's thread
-    // copies a round in eight steps when the store has one, else the writer's automatic checkpoint copies it
-    // at once. 16000 (~64 MiB) rather than SQLite's 1000 or the 4000 before: fewer rounds, and larger
-    // steps, copy the pages every group commit rewrites (the last pages of the append-only tables) fewer
-    // times; docs/benchmarks.md, "Ingest: the writer no longer waits for the checkpoint's disk" and "The
-    // checkpoint copied in eight steps per round".
+    // copies a round in steps (Checkpointer::kSteps) when the store has one, else the writer's automatic checkpoint
+    // copies it at once. 16000 (~64 MiB) rather than SQLite's 1000 or the 4000 before: fewer rounds, and larger steps,
+    // copy the pages every group commit rewrites (the last pages of the append-only tables) fewer times;
+    // docs/benchmarks.md, "Ingest: the writer no longer waits for the checkpoint's disk" and "The checkpoint copied in
+    // eight steps per round".
     static constexpr int kCheckpointPages = 16000;
 
     // Opens the file at `path`, creating it when missing, and applies the settings every connection
