@@ -71,9 +71,10 @@ inline constexpr std::size_t kRollUpLoadDeltas = 256;  // a read step goes on pa
                                                        // (a sale's row holds one per credit, or so)
 // Once every cell of an epoch is written, its pending rows are deleted at most this many at a time (or rows
 // holding this many deltas), a write transaction each: deleting 3 s of sales (~30,000 rows) at once held the
-// writer for ~25 ms (docs/benchmarks.md).
+// writer for ~25 ms, and a click epoch's rows cut at 8,192 deltas held it 2.4 ms at the median, ~1 ms of the
+// redirect's p99 (docs/benchmarks.md, "Shorter delete steps").
 inline constexpr std::size_t kRollUpDeleteRows = 1024;
-inline constexpr std::size_t kRollUpDeleteDeltas = 8192;
+inline constexpr std::size_t kRollUpDeleteDeltas = 2048;
 
 // Everything pending for the program, now: the PendingRollup steps below, for this program only, until no row
 // pending at the call is left (an epoch under way, the chore's or another node's, is taken up). Every report
