@@ -75,7 +75,7 @@ TEST_F(CheckpointerTest, ItsThreadCopiesInStepsBeforeTheWalHoldsItsThreshold) {
     auto checkpointer = Checkpointer::Start(db_path(), *writer_, 100 * Checkpointer::kSteps);  // steps of 100 frames
     ASSERT_TRUE(checkpointer) << checkpointer.error().message();
     const auto before = db_bytes();
-    Commit(150, checkpointer->get());  // 150 to 300 frames: past the first step, far below 800
+    Commit(150, checkpointer->get());  // 150 to 300 frames: past the first step, far below the threshold
     ASSERT_TRUE(AwaitCheckpoints(**checkpointer, 1));
     EXPECT_GT(db_bytes(), before + 50 * 3000);
 }
