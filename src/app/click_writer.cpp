@@ -28,6 +28,7 @@ void ClickWriter::Start() {
 }
 
 core::Result<void> ClickWriter::Submit(core::Click click, Done done) {
+    bool wake = false;
     {
         std::lock_guard lock(mu_);
         if (stopping_) return core::Fail(core::Error::Unavailable("the click writer is stopping"));
@@ -35,8 +36,9 @@ core::Result<void> ClickWriter::Submit(core::Click click, Done done) {
             return core::Fail(core::Error::Unavailable("too many clicks are waiting to be written"));
         }
         queue_.push_back({std::move(click), std::move(done)});
+        wake = lingering_for_ == 0 || queue_.size() >= lingering_for_;
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
     return {};
 }
 
@@ -111,11 +113,19 @@ ClickWriter::Took ClickWriter::TakeBatch(std::vector<Pending>& batch,
         take_owed();
     }
     if (queue_.empty()) return stopping_ ? Took::kStopped : Took::kChoreOwed;  // stopping: everything written
-    const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+    const std::size_t max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    if (const std::size_t want = std::min(last_batch_, max_batch);
+        queue_.size() < want && options_.linger.count() > 0 && !stopping_) {
+        lingering_for_ = want;
+        wake_.wait_for(lock, options_.linger, [&] { return stopping_ || queue_.size() >= want; });
+        lingering_for_ = 0;
+    }
+    const std::size_t take = std::min(queue_.size(), max_batch);
     for (std::size_t i = 0; i < take; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
     }
+    last_batch_ = take;
     return Took::kBatch;
 }
 

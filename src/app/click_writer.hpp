@@ -28,6 +28,10 @@ struct ClickWriterOptions {
     std::size_t max_queue = 65536;
     // How often the chore runs when it left no work (see ClickWriter::Chore). Default 100 ms.
     std::chrono::milliseconds chore_every{100};
+    // How long a batch may wait to grow as large as the one before it (see ClickWriter). Default 500 µs:
+    // about one commit's time here, so that a click waits at most one commit longer when the load falls;
+    // 0: a batch is whatever queued, as soon as the writer is free.
+    std::chrono::microseconds linger{500};
 };
 
 // What one batch did, for metrics.
@@ -41,7 +45,13 @@ struct ClickBatchReport {
 // up to max_batch queued clicks at a time, writes them in ONE write transaction (one commit, one fsync)
 // and then completes every callback of the batch with the result: success only after the commit is
 // durable; on failure every callback of the batch gets the error. Batches form by themselves: whatever
-// queued while the previous batch was committing goes into the next; nothing waits on a timer.
+// queued while the previous batch was committing goes into the next, and when that is fewer clicks than
+// the previous batch held, the writer LINGERS for up to `linger` until as many have queued. Under a steady
+// load the requests in flight then commit together instead of in two batches (the redirects answered by
+// one commit come back at about the same time): the commit's fixed cost (its fsync, the pages every
+// commit writes, the ledger's event) is shared by twice the clicks. A falling load costs one linger: the
+// batch that timed out sets the next one's size. While the writer lingers, Submit wakes it only once the
+// batch is full, so the I/O thread queues the clicks without a context switch for each.
 // Thread safety: Submit and the accessors may be called from any thread; Start and Stop from one.
 class ClickWriter {
   public:
@@ -115,9 +125,11 @@ class ClickWriter {
 
     mutable std::mutex mu_;
     std::condition_variable wake_;
-    std::deque<Pending> queue_;  // guarded by mu_
-    bool chore_owed_ = false;    // OweChore was called since the writer last looked; guarded by mu_
-    bool stopping_ = false;      // guarded by mu_
+    std::deque<Pending> queue_;      // guarded by mu_
+    bool chore_owed_ = false;        // OweChore was called since the writer last looked; guarded by mu_
+    bool stopping_ = false;          // guarded by mu_
+    std::size_t last_batch_ = 0;     // clicks in the batch taken last; guarded by mu_
+    std::size_t lingering_for_ = 0;  // while the writer lingers, the clicks it waits for (else 0); guarded by mu_
     std::thread thread_;
     std::atomic<std::uint64_t> batches_committed_{0};
     std::atomic<std::uint64_t> clicks_committed_{0};

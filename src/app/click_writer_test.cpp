@@ -403,6 +403,72 @@ TEST_F(ClickWriterTest, WorkOwedByAnotherWriterWakesTheChoreWithoutAClick) {
     EXPECT_EQ(runs, 3);
 }
 
+// Fewer clicks queued than the batch before held: the writer waits for as many (the requests in flight, which
+// that batch's answers sent back), so that they commit together rather than in two batches.
+TEST_F(ClickWriterTest, ABatchLingersUntilItIsAsLargeAsTheOneBefore) {
+    gate_.Open();
+    ClickWriter writer(*store_, {.linger = std::chrono::seconds(10)}, {}, SizeObserver());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(3));  // the first batch takes what queued: no batch before it
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(Submit(writer));
+    std::this_thread::sleep_for(50ms);
+    {
+        std::lock_guard lock(log_mu_);
+        EXPECT_EQ(outcomes_.size(), 3u) << "two of three clicks: the writer waits for the third";
+    }
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(AwaitDone(6));
+    writer.Stop();
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 3}));
+    EXPECT_EQ(store_->write_transactions(), 2);
+}
+
+// A linger ends after `linger`, and the batch it took sets the next batch's size: a falling load costs one linger.
+TEST_F(ClickWriterTest, ALingerEndsInTimeAndTheSmallerBatchSetsTheNextSize) {
+    gate_.Open();
+    ClickWriter writer(*store_, {.linger = 30ms}, {}, SizeObserver());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(3));
+    const auto submitted = std::chrono::steady_clock::now();
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(AwaitDone(4));
+    EXPECT_GE(std::chrono::steady_clock::now() - submitted, 30ms) << "written before its linger ended";
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(AwaitDone(5));
+    writer.Stop();
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1, 1}));
+}
+
+TEST_F(ClickWriterTest, StopEndsALingerAndWritesTheClick) {
+    gate_.Open();
+    ClickWriter writer(*store_, {.linger = std::chrono::seconds(60)}, {}, SizeObserver());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(3));
+    ASSERT_TRUE(Submit(writer));
+    std::this_thread::sleep_for(20ms);  // the writer lingers for two more
+    const auto stopping = std::chrono::steady_clock::now();
+    writer.Stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - stopping, 30s) << "Stop waited for the linger";
+    EXPECT_EQ(outcomes_[submitted_.back()], "ok");
+    EXPECT_TRUE(Stored(submitted_.back()));
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1}));
+}
+
+TEST_F(ClickWriterTest, WithoutALingerABatchIsWhateverQueued) {
+    gate_.Open();
+    ClickWriter writer(*store_, {.linger = std::chrono::microseconds(0)}, {}, SizeObserver());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(3));
+    ASSERT_TRUE(Submit(writer));
+    ASSERT_TRUE(AwaitDone(4));
+    writer.Stop();
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1}));
+}
+
 TEST_F(ClickWriterTest, StopWithoutStartDrainsOnTheCaller) {
     gate_.Open();
     ClickWriter writer(*store_);

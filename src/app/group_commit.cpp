@@ -55,7 +55,7 @@ core::Result<void> GroupCommit::Submit(Body body, Done done) {
     if (queue_.size() >= options_.max_queue) return Refuse();
     if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
     queue_.push_back(pending.release());
-    if (!writing_) thread_wake_.notify_one();
+    if (!writing_ && (lingering_for_ == 0 || queue_.size() >= lingering_for_)) thread_wake_.notify_one();
     return {};
 }
 
@@ -64,6 +64,16 @@ void GroupCommit::Loop() {
     for (;;) {
         thread_wake_.wait(lock, [&] { return !writing_ && (!queue_.empty() || stopping_); });
         if (queue_.empty()) return;  // stopping, and everything queued is written
+        // Fewer requests than the batch before: linger for as many (see the class comment). A Run caller that
+        // became the writer meanwhile took the queue.
+        if (const std::size_t want = std::min(last_batch_, options_.max_batch);
+            queue_.size() < want && options_.linger.count() > 0 && !stopping_) {
+            lingering_for_ = want;
+            thread_wake_.wait_for(lock, options_.linger,
+                                  [&] { return stopping_ || writing_ || queue_.size() >= want; });
+            lingering_for_ = 0;
+            if (writing_ || queue_.empty()) continue;
+        }
         WriteNext(lock);
     }
 }
@@ -71,6 +81,7 @@ void GroupCommit::Loop() {
 void GroupCommit::WriteNext(std::unique_lock<std::mutex>& lock) {
     writing_ = true;
     const std::size_t take = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+    last_batch_ = take;
     std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     lock.unlock();

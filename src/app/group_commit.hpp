@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,9 @@ struct GroupCommitOptions {
     // 503). Default 4096: ~1 s of conversions at the rate this machine writes them, so a client sees a
     // prompt 503 rather than a minute's wait when the disk stalls or the load is far beyond it.
     std::size_t max_queue = 4096;
+    // How long the writer thread lets a batch of submitted requests wait to grow as large as the batch before
+    // it (see GroupCommit). Default 1 ms: about a third of a commit of conversions here; 0: no wait.
+    std::chrono::microseconds linger{1000};
 };
 
 // GROUP COMMIT for conversions: many concurrent requests share ONE write transaction and ONE commit (one
@@ -46,7 +50,12 @@ struct GroupCommitOptions {
 // - Submit does not wait (an HTTP route on its I/O thread): its request is queued with a completion
 //   callback, and a writer thread of this object's own, started by the first Submit, writes batches
 //   whenever no Run caller does. Whoever writes a batch calls its callbacks after the commit.
-// Batches form by themselves from whatever queued during the previous one; nothing waits on a timer.
+// Batches form by themselves from whatever queued during the previous one. The writer thread LINGERS when that
+// is fewer requests than the previous batch held: it waits up to `linger` for as many (Submit wakes it only
+// once they are there), so that requests in flight together commit together rather than split over two
+// commits, each with its own fsync and its own copies of the pages every batch writes (docs/benchmarks.md).
+// A falling load costs one linger: the batch that timed out sets the next one's size. A Run caller that
+// finds no batch being written never waits on it.
 // Thread safety: Run and Submit may be called from any thread; a body must not call either. The object must
 // outlive every Run call; Stop, or destroying it, writes what is still queued first (every callback is
 // called).
@@ -113,9 +122,11 @@ class GroupCommit {
     const GroupCommitOptions options_;
 
     mutable std::mutex mu_;
-    std::deque<Pending*> queue_;  // guarded by mu_; submitted ones are owned by it (deleted once done)
-    bool writing_ = false;        // guarded by mu_: a batch is being written
-    bool stopping_ = false;       // guarded by mu_: the destructor waits for the writer thread
+    std::deque<Pending*> queue_;     // guarded by mu_; submitted ones are owned by it (deleted once done)
+    bool writing_ = false;           // guarded by mu_: a batch is being written
+    bool stopping_ = false;          // guarded by mu_: the destructor waits for the writer thread
+    std::size_t last_batch_ = 0;     // requests in the batch written last; guarded by mu_
+    std::size_t lingering_for_ = 0;  // while the writer thread lingers, the requests it waits for; guarded by mu_
     std::condition_variable thread_wake_;
     std::thread thread_;  // started by the first Submit
     std::atomic<std::uint64_t> batches_committed_{0};

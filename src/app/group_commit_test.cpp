@@ -405,6 +405,87 @@ TEST_P(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
     EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(late); }));  // Run still writes
 }
 
+// Submits three requests behind a held write and waits for their answers: the writer thread's last batch held
+// three. Returns false when they were not all answered.
+bool CommitABatchOfThree(GroupCommit& writes, std::thread holder, HoldingStore& store,
+                         std::vector<std::unique_ptr<Outcome>>& outcomes, const std::vector<core::Program>& programs) {
+    for (int i = 0; i < 3; ++i) {
+        outcomes.push_back(std::make_unique<Outcome>());
+        const auto& program = programs[static_cast<std::size_t>(i)];
+        if (!writes.Submit([&program](ports::StoreTx& tx) { return tx.InsertProgram(program); },
+                           outcomes.back()->Callback())) {
+            return false;
+        }
+    }
+    store.Release();
+    holder.join();
+    for (auto& o : outcomes) {
+        if (o->future.wait_for(10s) != std::future_status::ready) return false;
+    }
+    return true;
+}
+
+// Fewer submitted requests than the batch before held: the writer thread waits for as many, then writes them
+// in one transaction.
+TEST_P(GroupCommitTest, SubmittedRequestsLingerUntilTheyAreAsManyAsTheBatchBefore) {
+    GroupCommit writes(store(), {.linger = std::chrono::seconds(10)});
+    std::vector<core::Program> programs;
+    for (int i = 0; i < 6; ++i) programs.push_back(NewProgram());
+    std::vector<std::unique_ptr<Outcome>> outcomes;
+    ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
+    ASSERT_EQ(writes.batches_committed(), 2u);  // the held write, then the three
+
+    for (std::size_t i = 3; i < 5; ++i) {
+        outcomes.push_back(std::make_unique<Outcome>());
+        ASSERT_TRUE(writes.Submit([&, i](ports::StoreTx& tx) { return tx.InsertProgram(programs[i]); },
+                                  outcomes.back()->Callback()));
+    }
+    EXPECT_EQ(outcomes[3]->future.wait_for(50ms), std::future_status::timeout) << "two of three: it waits";
+    outcomes.push_back(std::make_unique<Outcome>());
+    ASSERT_TRUE(
+        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[5]); }, outcomes.back()->Callback()));
+    for (auto& o : outcomes) ASSERT_EQ(o->future.wait_for(10s), std::future_status::ready);
+    EXPECT_EQ(writes.batches_committed(), 3u) << "the three written together";
+    EXPECT_EQ(writes.requests_committed(), 7u);
+    for (const auto& p : programs) EXPECT_TRUE(Exists(p));
+}
+
+TEST_P(GroupCommitTest, ALingerEndsInTime) {
+    GroupCommit writes(store(), {.linger = 30ms});
+    std::vector<core::Program> programs;
+    for (int i = 0; i < 4; ++i) programs.push_back(NewProgram());
+    std::vector<std::unique_ptr<Outcome>> outcomes;
+    ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
+
+    const auto submitted = std::chrono::steady_clock::now();
+    outcomes.push_back(std::make_unique<Outcome>());
+    ASSERT_TRUE(
+        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[3]); }, outcomes.back()->Callback()));
+    ASSERT_EQ(outcomes.back()->future.wait_for(10s), std::future_status::ready);
+    EXPECT_GE(std::chrono::steady_clock::now() - submitted, 30ms) << "written before its linger ended";
+    EXPECT_TRUE(outcomes.back()->future.get());
+    EXPECT_EQ(writes.batches_committed(), 3u);
+}
+
+TEST_P(GroupCommitTest, StopEndsALingerAndAnswersTheRequest) {
+    GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
+    std::vector<core::Program> programs;
+    for (int i = 0; i < 4; ++i) programs.push_back(NewProgram());
+    std::vector<std::unique_ptr<Outcome>> outcomes;
+    ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
+
+    outcomes.push_back(std::make_unique<Outcome>());
+    ASSERT_TRUE(
+        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[3]); }, outcomes.back()->Callback()));
+    EXPECT_EQ(outcomes.back()->future.wait_for(20ms), std::future_status::timeout) << "one of three: it waits";
+    const auto stopping = std::chrono::steady_clock::now();
+    writes.Stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - stopping, 30s) << "Stop waited for the linger";
+    ASSERT_EQ(outcomes.back()->future.wait_for(0s), std::future_status::ready);
+    EXPECT_TRUE(outcomes.back()->future.get());
+    EXPECT_TRUE(Exists(programs[3]));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, GroupCommitTest, ::testing::Values("memory", "sqlite"),
                          [](const auto& info) { return info.param; });
 
