@@ -115,9 +115,13 @@ ClickWriter::Took ClickWriter::TakeBatch(std::vector<Pending>& batch,
     if (queue_.empty()) return stopping_ ? Took::kStopped : Took::kChoreOwed;  // stopping: everything written
     const std::size_t max_batch = std::max<std::size_t>(options_.max_batch, 1);
     if (const std::size_t want = std::min(last_batch_, max_batch);
-        queue_.size() < want && options_.linger.count() > 0 && !stopping_) {
+        queue_.size() < want && options_.linger.count() > 0 && !stopping_ && MayLinger(chore_due)) {
         lingering_for_ = want;
-        wake_.wait_for(lock, options_.linger, [&] { return stopping_ || queue_.size() >= want; });
+        batches_lingered_.fetch_add(1, std::memory_order_relaxed);
+        // Until the chore is due at the latest: a batch does not keep it waiting.
+        auto until = std::chrono::steady_clock::now() + options_.linger;
+        if (chore_due) until = std::min(until, *chore_due);
+        wake_.wait_until(lock, until, [&] { return stopping_ || queue_.size() >= want; });
         lingering_for_ = 0;
     }
     const std::size_t take = std::min(queue_.size(), max_batch);
@@ -127,6 +131,14 @@ ClickWriter::Took ClickWriter::TakeBatch(std::vector<Pending>& batch,
     }
     last_batch_ = take;
     return Took::kBatch;
+}
+
+bool ClickWriter::MayLinger(std::optional<std::chrono::steady_clock::time_point> chore_due) const {
+    const auto now = std::chrono::steady_clock::now();
+    // The chore is due: it runs after this batch, which should not keep it waiting.
+    if (chore_due && now >= *chore_due) return false;
+    // Idle for long: the load is not what the last batch measured, and a lone click should not wait.
+    return now - last_batch_done_ <= kIdleLingers * options_.linger;
 }
 
 bool ClickWriter::WriteBatch(std::vector<Pending>& batch) {
@@ -160,6 +172,7 @@ bool ClickWriter::WriteBatch(std::vector<Pending>& batch) {
         core::Burst burst;  // the answers leave together, once every one is given
         for (auto& p : batch) p.done(result);
     }
+    last_batch_done_ = std::chrono::steady_clock::now();
     if (observer_) observer_({clicks.size(), result.has_value(), took});
     return result.has_value();
 }

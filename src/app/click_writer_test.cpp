@@ -407,7 +407,8 @@ TEST_F(ClickWriterTest, WorkOwedByAnotherWriterWakesTheChoreWithoutAClick) {
 // that batch's answers sent back), so that they commit together rather than in two batches.
 TEST_F(ClickWriterTest, ABatchLingersUntilItIsAsLargeAsTheOneBefore) {
     gate_.Open();
-    ClickWriter writer(*store_, {.linger = std::chrono::seconds(10)}, {}, SizeObserver());
+    // Far longer than AwaitDone waits: the third click must end the linger, not its time.
+    ClickWriter writer(*store_, {.linger = std::chrono::seconds(60)}, {}, SizeObserver());
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
     writer.Start();
     ASSERT_TRUE(AwaitDone(3));  // the first batch takes what queued: no batch before it
@@ -422,6 +423,7 @@ TEST_F(ClickWriterTest, ABatchLingersUntilItIsAsLargeAsTheOneBefore) {
     writer.Stop();
     EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 3}));
     EXPECT_EQ(store_->write_transactions(), 2);
+    EXPECT_EQ(writer.batches_lingered(), 1u);
 }
 
 // A linger ends after `linger`, and the batch it took sets the next batch's size: a falling load costs one linger.
@@ -435,10 +437,12 @@ TEST_F(ClickWriterTest, ALingerEndsInTimeAndTheSmallerBatchSetsTheNextSize) {
     ASSERT_TRUE(Submit(writer));
     ASSERT_TRUE(AwaitDone(4));
     EXPECT_GE(std::chrono::steady_clock::now() - submitted, 30ms) << "written before its linger ended";
+    EXPECT_EQ(writer.batches_lingered(), 1u);
     ASSERT_TRUE(Submit(writer));
     ASSERT_TRUE(AwaitDone(5));
     writer.Stop();
     EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1, 1}));
+    EXPECT_EQ(writer.batches_lingered(), 1u) << "the batch of one set the size: the next click did not wait";
 }
 
 TEST_F(ClickWriterTest, StopEndsALingerAndWritesTheClick) {
@@ -448,7 +452,11 @@ TEST_F(ClickWriterTest, StopEndsALingerAndWritesTheClick) {
     writer.Start();
     ASSERT_TRUE(AwaitDone(3));
     ASSERT_TRUE(Submit(writer));
-    std::this_thread::sleep_for(20ms);  // the writer lingers for two more
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (writer.batches_lingered() == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_EQ(writer.batches_lingered(), 1u) << "one of three: the writer lingers";
     const auto stopping = std::chrono::steady_clock::now();
     writer.Stop();
     EXPECT_LT(std::chrono::steady_clock::now() - stopping, 30s) << "Stop waited for the linger";
@@ -457,16 +465,61 @@ TEST_F(ClickWriterTest, StopEndsALingerAndWritesTheClick) {
     EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1}));
 }
 
-TEST_F(ClickWriterTest, WithoutALingerABatchIsWhateverQueued) {
+// A click that finds the writer idle for longer than ten lingers is written at once: the clients of the last
+// batch are not all coming back.
+TEST_F(ClickWriterTest, AClickAfterAnIdleSpellDoesNotLinger) {
     gate_.Open();
-    ClickWriter writer(*store_, {.linger = std::chrono::microseconds(0)}, {}, SizeObserver());
+    ClickWriter writer(*store_, {.linger = 10ms}, {}, SizeObserver());
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
     writer.Start();
     ASSERT_TRUE(AwaitDone(3));
+    std::this_thread::sleep_for(150ms);  // more than 10 lingers
     ASSERT_TRUE(Submit(writer));
     ASSERT_TRUE(AwaitDone(4));
     writer.Stop();
     EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1}));
+    EXPECT_EQ(writer.batches_lingered(), 0u);
+}
+
+// When the chore has work left, it runs right after the next batch, which therefore does not wait for more.
+TEST_F(ClickWriterTest, ABatchDoesNotLingerWhileTheChoreIsDue) {
+    gate_.Open();
+    std::atomic<int> runs{0};
+    std::atomic<bool> busy{true};
+    ClickWriter writer(*store_, {.chore_every = 10ms, .linger = std::chrono::seconds(60)}, {}, SizeObserver(), [&] {
+        ++runs;
+        return busy.load();  // leaves work until told: due all along
+    });
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(3));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (runs < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(Submit(writer));
+    const bool written = AwaitDone(4);  // within AwaitDone's 10 s, not the 60 s linger
+    busy = false;
+    writer.Stop();
+    ASSERT_TRUE(written);
+    EXPECT_EQ(writer.batches_lingered(), 0u);
+    EXPECT_GT(runs.load(), 0);
+}
+
+// A linger ends when the chore falls due: the batch is written, then the chore runs.
+TEST_F(ClickWriterTest, ALingerEndsWhenTheChoreFallsDue) {
+    gate_.Open();
+    std::atomic<int> runs{0};
+    ClickWriter writer(*store_, {.chore_every = 200ms, .linger = std::chrono::seconds(60)}, {}, SizeObserver(), [&] {
+        ++runs;
+        return false;
+    });
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Submit(writer));
+    writer.Start();
+    ASSERT_TRUE(AwaitDone(3));
+    ASSERT_TRUE(Submit(writer));  // one of three, before the chore is due (200 ms after the start)
+    ASSERT_TRUE(AwaitDone(4));    // within AwaitDone's 10 s, not the 60 s linger
+    writer.Stop();
+    EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 1}));
+    EXPECT_GE(runs.load(), 1);
 }
 
 TEST_F(ClickWriterTest, StopWithoutStartDrainsOnTheCaller) {

@@ -35,6 +35,7 @@ core::Result<void> GroupCommit::Run(const Body& body) {
     std::unique_lock lock(mu_);
     if (queue_.size() >= options_.max_queue) return Refuse();
     queue_.push_back(&pending);
+    ++runs_queued_;
     while (!pending.done) {
         if (writing_) {
             wake.wait(lock);  // for our answer, or to write the next batch
@@ -64,11 +65,13 @@ void GroupCommit::Loop() {
     for (;;) {
         thread_wake_.wait(lock, [&] { return !writing_ && (!queue_.empty() || stopping_); });
         if (queue_.empty()) return;  // stopping, and everything queued is written
-        // Fewer requests than the batch before: linger for as many (see the class comment). A Run caller that
-        // became the writer meanwhile took the queue.
-        if (const std::size_t want = std::min(last_batch_, options_.max_batch);
-            queue_.size() < want && options_.linger.count() > 0 && !stopping_) {
+        // Fewer requests than the batch before: linger for as many (see the class comment), unless a Run caller
+        // waits among them or the writer idled. A Run caller that became the writer meanwhile took the queue.
+        if (const std::size_t want = std::min(last_batch_, std::max<std::size_t>(options_.max_batch, 1));
+            queue_.size() < want && options_.linger.count() > 0 && !stopping_ && runs_queued_ == 0 &&
+            std::chrono::steady_clock::now() - last_batch_done_ <= kIdleLingers * options_.linger) {
             lingering_for_ = want;
+            batches_lingered_.fetch_add(1, std::memory_order_relaxed);
             thread_wake_.wait_for(lock, options_.linger,
                                   [&] { return stopping_ || writing_ || queue_.size() >= want; });
             lingering_for_ = 0;
@@ -84,6 +87,7 @@ void GroupCommit::WriteNext(std::unique_lock<std::mutex>& lock) {
     last_batch_ = take;
     std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+    for (const auto* p : batch) runs_queued_ -= p->wake != nullptr ? 1 : 0;
     lock.unlock();
     WriteBatch(batch);
     {
@@ -96,6 +100,7 @@ void GroupCommit::WriteNext(std::unique_lock<std::mutex>& lock) {
         }
     }
     lock.lock();
+    last_batch_done_ = std::chrono::steady_clock::now();
     for (auto* p : batch) {
         if (p == nullptr) continue;
         p->done = true;  // its caller reads the result once it holds mu_ again

@@ -27,7 +27,13 @@ class HoldingStore final : public ports::Store {
   public:
     explicit HoldingStore(ports::Store& inner) : inner_(inner) {}
 
-    void HoldFirstWrite() { hold_ = true; }
+    void HoldFirstWrite() { HoldWrite(1); }
+    // Holds the n-th write transaction (counting from the first ever) until the next Release.
+    void HoldWrite(int n) {
+        std::lock_guard lock(mu_);
+        hold_at_ = n;
+        held_ = released_ = false;
+    }
     void FailWrites() { fail_writes_ = true; }
     // Waits until the held transaction arrived; false after 10 s.
     bool AwaitHeld() {
@@ -44,10 +50,10 @@ class HoldingStore final : public ports::Store {
     core::Result<void> Transact(ports::TxMode mode,
                                 const std::function<core::Result<void>(ports::StoreTx&)>& body) override {
         if (mode == ports::TxMode::kRead) return inner_.Transact(mode, body);
-        const bool first = ++writes_ == 1;
+        const bool held = ++writes_ == hold_at_;
         return inner_.Transact(mode, [&](ports::StoreTx& tx) -> core::Result<void> {
             if (auto ok = body(tx); !ok) return ok;
-            if (first && hold_) {
+            if (held) {
                 std::unique_lock lock(mu_);
                 held_ = true;
                 cv_.notify_all();
@@ -66,7 +72,7 @@ class HoldingStore final : public ports::Store {
   private:
     ports::Store& inner_;
     std::atomic<int> writes_{0};
-    bool hold_ = false;
+    std::atomic<int> hold_at_{0};
     bool fail_writes_ = false;
     std::mutex mu_;
     std::condition_variable cv_;
@@ -406,19 +412,21 @@ TEST_P(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
 }
 
 // Submits three requests behind a held write and waits for their answers: the writer thread's last batch held
-// three. Returns false when they were not all answered.
+// three. Returns false when they were not all answered (the holder is joined either way).
 bool CommitABatchOfThree(GroupCommit& writes, std::thread holder, HoldingStore& store,
                          std::vector<std::unique_ptr<Outcome>>& outcomes, const std::vector<core::Program>& programs) {
-    for (int i = 0; i < 3; ++i) {
+    bool queued = true;
+    for (std::size_t i = 0; i < 3 && queued; ++i) {
         outcomes.push_back(std::make_unique<Outcome>());
-        const auto& program = programs[static_cast<std::size_t>(i)];
-        if (!writes.Submit([&program](ports::StoreTx& tx) { return tx.InsertProgram(program); },
-                           outcomes.back()->Callback())) {
-            return false;
-        }
+        const auto& program = programs[i];
+        queued = writes
+                     .Submit([&program](ports::StoreTx& tx) { return tx.InsertProgram(program); },
+                             outcomes.back()->Callback())
+                     .has_value();
     }
     store.Release();
     holder.join();
+    if (!queued) return false;
     for (auto& o : outcomes) {
         if (o->future.wait_for(10s) != std::future_status::ready) return false;
     }
@@ -428,10 +436,11 @@ bool CommitABatchOfThree(GroupCommit& writes, std::thread holder, HoldingStore& 
 // Fewer submitted requests than the batch before held: the writer thread waits for as many, then writes them
 // in one transaction.
 TEST_P(GroupCommitTest, SubmittedRequestsLingerUntilTheyAreAsManyAsTheBatchBefore) {
-    GroupCommit writes(store(), {.linger = std::chrono::seconds(10)});
     std::vector<core::Program> programs;
     for (int i = 0; i < 6; ++i) programs.push_back(NewProgram());
     std::vector<std::unique_ptr<Outcome>> outcomes;
+    // Far longer than the waits below: the third request must end the linger, not its time.
+    GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
     ASSERT_EQ(writes.batches_committed(), 2u);  // the held write, then the three
 
@@ -447,14 +456,15 @@ TEST_P(GroupCommitTest, SubmittedRequestsLingerUntilTheyAreAsManyAsTheBatchBefor
     for (auto& o : outcomes) ASSERT_EQ(o->future.wait_for(10s), std::future_status::ready);
     EXPECT_EQ(writes.batches_committed(), 3u) << "the three written together";
     EXPECT_EQ(writes.requests_committed(), 7u);
+    EXPECT_EQ(writes.batches_lingered(), 1u);
     for (const auto& p : programs) EXPECT_TRUE(Exists(p));
 }
 
 TEST_P(GroupCommitTest, ALingerEndsInTime) {
-    GroupCommit writes(store(), {.linger = 30ms});
     std::vector<core::Program> programs;
     for (int i = 0; i < 4; ++i) programs.push_back(NewProgram());
     std::vector<std::unique_ptr<Outcome>> outcomes;
+    GroupCommit writes(store(), {.linger = 30ms});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
 
     const auto submitted = std::chrono::steady_clock::now();
@@ -465,13 +475,14 @@ TEST_P(GroupCommitTest, ALingerEndsInTime) {
     EXPECT_GE(std::chrono::steady_clock::now() - submitted, 30ms) << "written before its linger ended";
     EXPECT_TRUE(outcomes.back()->future.get());
     EXPECT_EQ(writes.batches_committed(), 3u);
+    EXPECT_EQ(writes.batches_lingered(), 1u);
 }
 
 TEST_P(GroupCommitTest, StopEndsALingerAndAnswersTheRequest) {
-    GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
     std::vector<core::Program> programs;
     for (int i = 0; i < 4; ++i) programs.push_back(NewProgram());
     std::vector<std::unique_ptr<Outcome>> outcomes;
+    GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
 
     outcomes.push_back(std::make_unique<Outcome>());
@@ -484,6 +495,56 @@ TEST_P(GroupCommitTest, StopEndsALingerAndAnswersTheRequest) {
     ASSERT_EQ(outcomes.back()->future.wait_for(0s), std::future_status::ready);
     EXPECT_TRUE(outcomes.back()->future.get());
     EXPECT_TRUE(Exists(programs[3]));
+}
+
+// A Run caller blocks a worker: it never waits in a linger, whether it comes during one (it writes the queue at
+// once) or is queued behind a submitted request when a batch ends.
+TEST_P(GroupCommitTest, ARunCallerNeverLingers) {
+    std::vector<core::Program> programs;
+    for (int i = 0; i < 9; ++i) programs.push_back(NewProgram());
+    std::vector<std::unique_ptr<Outcome>> outcomes;
+    GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
+    ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
+
+    // During a linger: one submitted request of three, then a Run.
+    outcomes.push_back(std::make_unique<Outcome>());
+    ASSERT_TRUE(
+        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[3]); }, outcomes.back()->Callback()));
+    for (int i = 0; i < 10'000 && writes.batches_lingered() == 0; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(writes.batches_lingered(), 1u);
+    auto during = std::async(std::launch::async, [&] {
+        return writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[4]); });
+    });
+    ASSERT_EQ(during.wait_for(10s), std::future_status::ready) << "the Run waited for the linger";
+    EXPECT_TRUE(during.get());
+    ASSERT_EQ(outcomes.back()->future.wait_for(10s), std::future_status::ready);  // written with it
+    EXPECT_EQ(writes.batches_committed(), 3u);
+
+    // Behind a submitted request: a held batch of three (the thread still lingers for three: the Run took its
+    // queue), then a submitted request and a Run queued behind it; when the held batch ends, the thread is woken
+    // for them, two of three.
+    store().HoldWrite(4);
+    for (std::size_t i = 5; i < 8; ++i) {
+        outcomes.push_back(std::make_unique<Outcome>());
+        ASSERT_TRUE(writes.Submit([&, i](ports::StoreTx& tx) { return tx.InsertProgram(programs[i]); },
+                                  outcomes.back()->Callback()));
+    }
+    ASSERT_TRUE(store().AwaitHeld());  // the fourth write: those three
+    const auto lingered = writes.batches_lingered();
+    outcomes.push_back(std::make_unique<Outcome>());
+    ASSERT_TRUE(
+        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[8]); }, outcomes.back()->Callback()));
+    const auto extra = NewProgram();
+    auto behind = std::async(std::launch::async,
+                             [&] { return writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(extra); }); });
+    ASSERT_TRUE(AwaitQueued(writes, 2));
+    store().Release();
+    ASSERT_EQ(behind.wait_for(10s), std::future_status::ready) << "the Run waited for a linger";
+    EXPECT_TRUE(behind.get());
+    for (auto& o : outcomes) ASSERT_EQ(o->future.wait_for(10s), std::future_status::ready);
+    EXPECT_EQ(writes.batches_lingered(), lingered) << "no linger with a Run caller queued";
+    EXPECT_TRUE(Exists(extra));
+    EXPECT_TRUE(Exists(programs[8]));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GroupCommitTest, ::testing::Values("memory", "sqlite"),
