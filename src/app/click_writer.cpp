@@ -114,10 +114,12 @@ ClickWriter::Took ClickWriter::TakeBatch(std::vector<Pending>& batch,
     }
     if (queue_.empty()) return stopping_ ? Took::kStopped : Took::kChoreOwed;  // stopping: everything written
     const std::size_t max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    batch_lingered_ = false;
     if (const std::size_t want = std::min(last_batch_, max_batch);
         queue_.size() < want && options_.linger.count() > 0 && !stopping_ && MayLinger(chore_due)) {
         lingering_for_ = want;
         batches_lingered_.fetch_add(1, std::memory_order_relaxed);
+        batch_lingered_ = true;
         // Until the chore is due at the latest: a batch does not keep it waiting.
         auto until = std::chrono::steady_clock::now() + options_.linger;
         if (chore_due) until = std::min(until, *chore_due);
@@ -173,7 +175,7 @@ bool ClickWriter::WriteBatch(std::vector<Pending>& batch) {
         for (auto& p : batch) p.done(result);
     }
     last_batch_done_ = std::chrono::steady_clock::now();
-    if (observer_) observer_({clicks.size(), result.has_value(), took});
+    if (observer_) observer_({clicks.size(), result.has_value(), batch_lingered_, took});
     return result.has_value();
 }
 

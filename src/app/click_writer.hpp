@@ -38,6 +38,7 @@ struct ClickWriterOptions {
 struct ClickBatchReport {
     std::size_t clicks = 0;
     bool committed = false;
+    bool lingered = false;                       // the batch waited to grow (ClickWriterOptions::linger)
     std::chrono::steady_clock::duration took{};  // the transaction, commit included
 };
 
@@ -138,6 +139,7 @@ class ClickWriter {
     bool stopping_ = false;       // guarded by mu_
     std::size_t last_batch_ = 0;  // clicks in the batch taken last; guarded by mu_
     std::chrono::steady_clock::time_point last_batch_done_{};  // the writer thread's own
+    bool batch_lingered_ = false;                              // the batch taken last lingered; the writer thread's own
     std::size_t lingering_for_ = 0;  // while the writer lingers, the clicks it waits for (else 0); guarded by mu_
     std::thread thread_;
     std::atomic<std::uint64_t> batches_committed_{0};

@@ -152,6 +152,7 @@ class ClickWriterTest : public ::testing::Test {
         return [this](const ClickBatchReport& r) {
             std::lock_guard lock(log_mu_);
             batch_sizes_.push_back(r.committed ? static_cast<int>(r.clicks) : -static_cast<int>(r.clicks));
+            batches_lingered_.push_back(r.lingered);
         };
     }
 
@@ -164,6 +165,7 @@ class ClickWriterTest : public ::testing::Test {
     std::vector<std::string> submitted_;           // guarded by log_mu_
     std::map<std::string, std::string> outcomes_;  // id → "ok" or the error; guarded by log_mu_
     std::vector<int> batch_sizes_;                 // guarded by log_mu_; negative for failed batches
+    std::vector<bool> batches_lingered_;           // guarded by log_mu_: each batch's report said it lingered
     std::unique_ptr<ports::Store> inner_;
     std::unique_ptr<RecordingStore> store_;
 };
@@ -424,6 +426,7 @@ TEST_F(ClickWriterTest, ABatchLingersUntilItIsAsLargeAsTheOneBefore) {
     EXPECT_EQ(batch_sizes_, (std::vector<int>{3, 3}));
     EXPECT_EQ(store_->write_transactions(), 2);
     EXPECT_EQ(writer.batches_lingered(), 1u);
+    EXPECT_EQ(batches_lingered_, (std::vector<bool>{false, true})) << "the observer is told which batch lingered";
 }
 
 // A linger ends after `linger`, and the batch it took sets the next batch's size: a falling load costs one linger.

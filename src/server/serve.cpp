@@ -174,6 +174,10 @@ int RunServe(const ConfigSources& sources, bool demo) {
     metrics.SetCounterFunction("reftrack_conversions_written_total",
                                "Conversion requests committed by group commits (new conversions and replays).",
                                [&conversion_writes] { return conversion_writes.requests_committed(); });
+    metrics.SetCounterFunction(
+        "reftrack_conversion_batches_lingered_total",
+        "Times the group commit's writer waited up to the linger for a batch as large as the last.",
+        [&conversion_writes] { return conversion_writes.batches_lingered(); });
     metrics.SetCounterFunction("reftrack_conversions_refused_total",
                                "Conversion requests answered 503 because too many were waiting for a group commit.",
                                [&conversion_writes] { return conversion_writes.requests_refused(); });

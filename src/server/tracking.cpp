@@ -25,6 +25,10 @@ constexpr std::string_view kQueueGaugeHelp = "Clicks waiting for the group-commi
 constexpr std::chrono::milliseconds kRollUpEvery{3000};
 constexpr std::chrono::microseconds kRollUpBudget{1000};
 
+constexpr std::string_view kLingeredCounter = "reftrack_click_batches_lingered_total";
+constexpr std::string_view kLingeredCounterHelp =
+    "Committed click batches that waited up to the linger to be as large as the batch before.";
+
 // Counts each batch in the writer's metrics and logs failed ones (never their clicks' contents).
 app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
     return [&metrics](const app::ClickBatchReport& r) {
@@ -34,6 +38,7 @@ app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
             return;
         }
         metrics.AddToCounter("reftrack_click_batches_total", "Click batches committed (one transaction each).");
+        metrics.AddToCounter(kLingeredCounter, kLingeredCounterHelp, r.lingered ? 1 : 0);
         metrics.AddToCounter("reftrack_clicks_written_total", "Clicks committed to the database.", r.clicks);
         const auto ms = std::chrono::duration<double, std::milli>(r.took).count();
         if (ms > 1000) spdlog::warn("event=click_batch_slow clicks={} ms={:.1f}", r.clicks, ms);
@@ -79,6 +84,7 @@ Tracking::Tracking(Services& services, http::Metrics& metrics, const Config& con
     services.conversions().SetRollupWrites(app::RollupWrites::kPending, [this] { writer_.OweChore(); });
     metrics.SetGaugeFunction(kQueueGauge, kQueueGaugeHelp,
                              [this] { return static_cast<double>(writer_.queue_depth()); });
+    metrics.AddToCounter(kLingeredCounter, kLingeredCounterHelp, 0);  // shown at 0 before the first linger
     writer_.Start();
 }
 

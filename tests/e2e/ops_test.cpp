@@ -35,6 +35,12 @@ TEST_F(Ops, MetricsCountRequestsByRouteAndStatus) {
     EXPECT_TRUE(std::regex_search(metrics.body, std::regex(R"re(route="/api/v1/programs/\{id\}"[^}]*status="404")re")))
         << metrics.body;
     EXPECT_NE(metrics.body.find("http_request_duration_seconds_bucket"), std::string::npos);
+    // The writers' batches, and how many of them lingered (0 or more: whether a batch lingers depends on timing).
+    for (const char* counter :
+         {"reftrack_click_batches_lingered_total", "reftrack_conversion_batches_lingered_total"}) {
+        EXPECT_TRUE(std::regex_search(metrics.body, std::regex(std::string("\\n") + counter + " \\d+\\n")))
+            << counter << " missing from " << metrics.body;
+    }
 }
 
 TEST_F(Ops, ServesTheOpenApiDocument) {
