@@ -411,19 +411,22 @@ TEST_P(GroupCommitTest, StopAnswersWhatIsQueuedAndRefusesLaterSubmissions) {
     EXPECT_TRUE(writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(late); }));  // Run still writes
 }
 
+using Outcomes = std::vector<std::unique_ptr<Outcome>>;
+
+// Submits the insertion of `program`, its outcome added to `outcomes`; false when refused.
+bool SubmitInsert(GroupCommit& writes, const core::Program& program, Outcomes& outcomes) {
+    outcomes.push_back(std::make_unique<Outcome>());
+    return writes
+        .Submit([&program](ports::StoreTx& tx) { return tx.InsertProgram(program); }, outcomes.back()->Callback())
+        .has_value();
+}
+
 // Submits three requests behind a held write and waits for their answers: the writer thread's last batch held
 // three. Returns false when they were not all answered (the holder is joined either way).
-bool CommitABatchOfThree(GroupCommit& writes, std::thread holder, HoldingStore& store,
-                         std::vector<std::unique_ptr<Outcome>>& outcomes, const std::vector<core::Program>& programs) {
+bool CommitABatchOfThree(GroupCommit& writes, std::thread holder, HoldingStore& store, Outcomes& outcomes,
+                         const std::vector<core::Program>& programs) {
     bool queued = true;
-    for (std::size_t i = 0; i < 3 && queued; ++i) {
-        outcomes.push_back(std::make_unique<Outcome>());
-        const auto& program = programs[i];
-        queued = writes
-                     .Submit([&program](ports::StoreTx& tx) { return tx.InsertProgram(program); },
-                             outcomes.back()->Callback())
-                     .has_value();
-    }
+    for (std::size_t i = 0; i < 3 && queued; ++i) queued = SubmitInsert(writes, programs[i], outcomes);
     store.Release();
     holder.join();
     if (!queued) return false;
@@ -438,21 +441,17 @@ bool CommitABatchOfThree(GroupCommit& writes, std::thread holder, HoldingStore& 
 TEST_P(GroupCommitTest, SubmittedRequestsLingerUntilTheyAreAsManyAsTheBatchBefore) {
     std::vector<core::Program> programs;
     for (int i = 0; i < 6; ++i) programs.push_back(NewProgram());
-    std::vector<std::unique_ptr<Outcome>> outcomes;
+    Outcomes outcomes;
     // Far longer than the waits below: the third request must end the linger, not its time.
     GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
     ASSERT_EQ(writes.batches_committed(), 2u);  // the held write, then the three
 
     for (std::size_t i = 3; i < 5; ++i) {
-        outcomes.push_back(std::make_unique<Outcome>());
-        ASSERT_TRUE(writes.Submit([&, i](ports::StoreTx& tx) { return tx.InsertProgram(programs[i]); },
-                                  outcomes.back()->Callback()));
+        ASSERT_TRUE(SubmitInsert(writes, programs[i], outcomes));
     }
     EXPECT_EQ(outcomes[3]->future.wait_for(50ms), std::future_status::timeout) << "two of three: it waits";
-    outcomes.push_back(std::make_unique<Outcome>());
-    ASSERT_TRUE(
-        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[5]); }, outcomes.back()->Callback()));
+    ASSERT_TRUE(SubmitInsert(writes, programs[5], outcomes));
     for (auto& o : outcomes) ASSERT_EQ(o->future.wait_for(10s), std::future_status::ready);
     EXPECT_EQ(writes.batches_committed(), 3u) << "the three written together";
     EXPECT_EQ(writes.requests_committed(), 7u);
@@ -463,14 +462,12 @@ TEST_P(GroupCommitTest, SubmittedRequestsLingerUntilTheyAreAsManyAsTheBatchBefor
 TEST_P(GroupCommitTest, ALingerEndsInTime) {
     std::vector<core::Program> programs;
     for (int i = 0; i < 4; ++i) programs.push_back(NewProgram());
-    std::vector<std::unique_ptr<Outcome>> outcomes;
+    Outcomes outcomes;
     GroupCommit writes(store(), {.linger = 30ms});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
 
     const auto submitted = std::chrono::steady_clock::now();
-    outcomes.push_back(std::make_unique<Outcome>());
-    ASSERT_TRUE(
-        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[3]); }, outcomes.back()->Callback()));
+    ASSERT_TRUE(SubmitInsert(writes, programs[3], outcomes));
     ASSERT_EQ(outcomes.back()->future.wait_for(10s), std::future_status::ready);
     EXPECT_GE(std::chrono::steady_clock::now() - submitted, 30ms) << "written before its linger ended";
     EXPECT_TRUE(outcomes.back()->future.get());
@@ -481,13 +478,11 @@ TEST_P(GroupCommitTest, ALingerEndsInTime) {
 TEST_P(GroupCommitTest, StopEndsALingerAndAnswersTheRequest) {
     std::vector<core::Program> programs;
     for (int i = 0; i < 4; ++i) programs.push_back(NewProgram());
-    std::vector<std::unique_ptr<Outcome>> outcomes;
+    Outcomes outcomes;
     GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
 
-    outcomes.push_back(std::make_unique<Outcome>());
-    ASSERT_TRUE(
-        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[3]); }, outcomes.back()->Callback()));
+    ASSERT_TRUE(SubmitInsert(writes, programs[3], outcomes));
     EXPECT_EQ(outcomes.back()->future.wait_for(20ms), std::future_status::timeout) << "one of three: it waits";
     const auto stopping = std::chrono::steady_clock::now();
     writes.Stop();
@@ -502,14 +497,12 @@ TEST_P(GroupCommitTest, StopEndsALingerAndAnswersTheRequest) {
 TEST_P(GroupCommitTest, ARunCallerNeverLingers) {
     std::vector<core::Program> programs;
     for (int i = 0; i < 9; ++i) programs.push_back(NewProgram());
-    std::vector<std::unique_ptr<Outcome>> outcomes;
+    Outcomes outcomes;
     GroupCommit writes(store(), {.linger = std::chrono::seconds(60)});
     ASSERT_TRUE(CommitABatchOfThree(writes, HoldAWrite(writes), store(), outcomes, programs));
 
     // During a linger: one submitted request of three, then a Run.
-    outcomes.push_back(std::make_unique<Outcome>());
-    ASSERT_TRUE(
-        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[3]); }, outcomes.back()->Callback()));
+    ASSERT_TRUE(SubmitInsert(writes, programs[3], outcomes));
     for (int i = 0; i < 10'000 && writes.batches_lingered() == 0; ++i) std::this_thread::sleep_for(1ms);
     ASSERT_EQ(writes.batches_lingered(), 1u);
     auto during = std::async(std::launch::async, [&] {
@@ -525,15 +518,11 @@ TEST_P(GroupCommitTest, ARunCallerNeverLingers) {
     // for them, two of three.
     store().HoldWrite(4);
     for (std::size_t i = 5; i < 8; ++i) {
-        outcomes.push_back(std::make_unique<Outcome>());
-        ASSERT_TRUE(writes.Submit([&, i](ports::StoreTx& tx) { return tx.InsertProgram(programs[i]); },
-                                  outcomes.back()->Callback()));
+        ASSERT_TRUE(SubmitInsert(writes, programs[i], outcomes));
     }
     ASSERT_TRUE(store().AwaitHeld());  // the fourth write: those three
     const auto lingered = writes.batches_lingered();
-    outcomes.push_back(std::make_unique<Outcome>());
-    ASSERT_TRUE(
-        writes.Submit([&](ports::StoreTx& tx) { return tx.InsertProgram(programs[8]); }, outcomes.back()->Callback()));
+    ASSERT_TRUE(SubmitInsert(writes, programs[8], outcomes));
     const auto extra = NewProgram();
     auto behind = std::async(std::launch::async,
                              [&] { return writes.Run([&](ports::StoreTx& tx) { return tx.InsertProgram(extra); }); });
