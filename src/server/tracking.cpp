@@ -38,7 +38,7 @@ app::ClickWriter::BatchObserver MetricsObserver(http::Metrics& metrics) {
             return;
         }
         metrics.AddToCounter("reftrack_click_batches_total", "Click batches committed (one transaction each).");
-        metrics.AddToCounter(kLingeredCounter, kLingeredCounterHelp, r.lingered ? 1 : 0);
+        if (r.lingered) metrics.AddToCounter(kLingeredCounter, kLingeredCounterHelp);
         metrics.AddToCounter("reftrack_clicks_written_total", "Clicks committed to the database.", r.clicks);
         const auto ms = std::chrono::duration<double, std::milli>(r.took).count();
         if (ms > 1000) spdlog::warn("event=click_batch_slow clicks={} ms={:.1f}", r.clicks, ms);
