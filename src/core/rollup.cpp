@@ -1,8 +1,10 @@
 #include "core/rollup.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <numeric>
+#include <string_view>
 #include <utility>
 
 #include "core/attribution.hpp"
@@ -231,10 +233,24 @@ void AddTo(RollupSums& sums, std::span<const RollupDelta> deltas) {
     for (const auto& d : deltas) sums[d.key] += d.add;
 }
 
+std::size_t RollupKeyHash::operator()(const RollupKey& key) const {
+    const std::hash<std::string_view> text;
+    std::size_t h = text(key.link_id);
+    for (const std::size_t part :
+         {text(key.partner_id), text(key.program_id.str()), text(key.source), static_cast<std::size_t>(key.day)}) {
+        h ^= part + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);  // boost::hash_combine's mix
+    }
+    return h;
+}
+
 std::vector<RollupDelta> DeltasOf(RollupSums sums) {
     std::vector<RollupDelta> out;
     out.reserve(sums.size());
-    for (auto& [key, add] : sums) out.push_back({key, std::move(add)});
+    while (!sums.empty()) {
+        auto node = sums.extract(sums.begin());  // the key moves out, not copied
+        out.push_back({std::move(node.key()), std::move(node.mapped())});
+    }
+    std::sort(out.begin(), out.end(), [](const RollupDelta& a, const RollupDelta& b) { return a.key < b.key; });
     return out;
 }
 

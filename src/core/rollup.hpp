@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/calendar.hpp"
@@ -68,9 +69,15 @@ struct RollupDelta {
     Measures add;
 };
 
+// Not noexcept, like std::hash<Id> (core/ids.hpp): the container then stores each node's hash code.
+struct RollupKeyHash {
+    std::size_t operator()(const RollupKey& key) const;
+};
+
 // Deltas added up by key: AddTo adds `deltas` into `sums`; DeltasOf turns the sums into one delta per key, in
-// key order. (An epoch's rows, a transaction's pending rows.)
-using RollupSums = std::map<RollupKey, Measures>;
+// key order. (An epoch's rows, a transaction's pending rows.) A hash map: an epoch adds ~100,000 click deltas
+// into ~10,000 cells at 10,000 links, and a tree walked 13 levels of string compares for each one.
+using RollupSums = std::unordered_map<RollupKey, Measures, RollupKeyHash>;
 void AddTo(RollupSums& sums, std::span<const RollupDelta> deltas);
 std::vector<RollupDelta> DeltasOf(RollupSums sums);
 

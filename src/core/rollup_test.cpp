@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "core/attribution.hpp"
 #include "core/report_metrics.hpp"
 
@@ -47,6 +51,29 @@ TEST(RollupSums, DeltasAddUpByKeyAndComeOutOnePerKeyInKeyOrder) {
     EXPECT_EQ(deltas[1].key, b);
     EXPECT_EQ(deltas[1].add.clicks, 3);
     EXPECT_EQ(deltas[1].add.sales_minor, 500);
+}
+
+TEST(RollupSums, ManyKeysComeOutInKeyOrderWhateverTheOrderAdded) {
+    // The sums are a hash map: its order is the hash's, so DeltasOf sorts. Fifty keys over two days and two
+    // partners, added from the last to the first, twice.
+    std::vector<RollupKey> keys;
+    for (int i = 0; i < 50; ++i) {
+        keys.push_back(
+            {kProgram, kDay + i % 2, i % 3 == 0 ? "prt_a" : "prt_b", "lnk_" + std::to_string(100 + i), "click"});
+    }
+    Measures one;
+    one.clicks = 1;
+    RollupSums sums;
+    for (int round = 0; round < 2; ++round) {
+        for (auto key = keys.rbegin(); key != keys.rend(); ++key) AddTo(sums, std::vector<RollupDelta>{{*key, one}});
+    }
+    const auto deltas = DeltasOf(std::move(sums));
+    std::sort(keys.begin(), keys.end());
+    ASSERT_EQ(deltas.size(), keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        EXPECT_EQ(deltas[i].key, keys[i]) << i;
+        EXPECT_EQ(deltas[i].add.clicks, 2) << i;
+    }
 }
 
 TEST(Contributions, ClicksCountOncePerKeyWithBotsApart) {

@@ -70,9 +70,19 @@ const EVP_MD* Sha256Md() {
 }  // namespace
 
 std::array<std::uint8_t, 32> Sha256Digest::Sha256(std::string_view data) {
+    // One context per thread, initialized again for each digest: EVP_Digest allocates and frees a context on
+    // every call, which was most of the cost of a short input (a Merkle tree's inner nodes are 65 bytes).
+    struct Context {
+        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+        ~Context() { EVP_MD_CTX_free(ctx); }
+    };
+    thread_local const Context context;
+    if (context.ctx == nullptr) throw std::runtime_error("openssl: no memory for a SHA-256 context");
     std::array<std::uint8_t, 32> out{};
     unsigned int size = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &size, Sha256Md(), nullptr) != 1 || size != out.size()) {
+    if (EVP_DigestInit_ex2(context.ctx, Sha256Md(), nullptr) != 1 ||
+        EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(context.ctx, out.data(), &size) != 1 || size != out.size()) {
         throw std::runtime_error("openssl: SHA-256 failed");
     }
     return out;

@@ -52,7 +52,8 @@ class Argon2idHasher final : public SecretHasher {
 
 // SHA-256 for the event ledger and the click batches' Merkle roots: OpenSSL's libcrypto, which uses the
 // CPU's SHA extensions where there are some (2.5-5x libsodium's portable code here, docs/dependencies.md).
-// Throws std::runtime_error only when OpenSSL cannot run the digest (out of memory), as an allocation would.
+// Each thread keeps one OpenSSL context, made at its first digest. Throws std::runtime_error only when OpenSSL
+// cannot run the digest (out of memory), as an allocation would.
 class Sha256Digest final : public core::Digest {
   public:
     std::array<std::uint8_t, 32> Sha256(std::string_view data) override;

@@ -444,6 +444,36 @@ TEST_P(StoreConformanceTest, PendingRollupsRoundTripInSeqOrderAndDeleteThroughAS
     EXPECT_EQ(*programs, std::vector{other.id});
 }
 
+// A click batch's deltas come summed and in key order and are written as they come; one transaction's deltas
+// out of order, or naming a cell twice, are still summed into one delta per cell, in key order.
+TEST_P(StoreConformanceTest, PendingRollupsOfOneCallAreSummedByKeyInKeyOrder) {
+    const auto program = MakeProgram();
+    const auto a = RollupKeyOf(program.id, 20'400, "prt_a", "lnk_a", "click");
+    const auto b = RollupKeyOf(program.id, 20'400, "prt_b", "lnk_b", "click");
+    const auto c = RollupKeyOf(program.id, 20'401, "prt_a", "lnk_a", "click");
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) {
+        return tx.AddPendingRollups(
+            program.id, 3,
+            std::vector<core::RollupDelta>{
+                {a, ClickMeasures(1, 1, 0)}, {b, ClickMeasures(2, 0, 0)}, {c, ClickMeasures(0, 0, 3)}});
+    }));
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) {
+        return tx.AddPendingRollups(
+            program.id, 4,
+            std::vector<core::RollupDelta>{
+                {c, ClickMeasures(1, 0, 0)}, {a, ClickMeasures(2, 0, 0)}, {c, ClickMeasures(0, 0, 1)}});
+    }));
+    ASSERT_TRUE(Write([&](ports::StoreTx& tx) {
+        return tx.AddPendingRollups(
+            program.id, 5, std::vector<core::RollupDelta>{{b, ClickMeasures(1, 0, 0)}, {b, ClickMeasures(1, 1, 0)}});
+    }));
+    EXPECT_EQ(ShowPending(Pending(*store_, program.id)),
+              (std::vector<std::string>{
+                  "seq 3: " + Show(a, ClickMeasures(1, 1, 0), 0), "seq 3: " + Show(b, ClickMeasures(2, 0, 0), 0),
+                  "seq 3: " + Show(c, ClickMeasures(0, 0, 3), 0), "seq 4: " + Show(a, ClickMeasures(2, 0, 0), 0),
+                  "seq 4: " + Show(c, ClickMeasures(1, 0, 1), 0), "seq 5: " + Show(b, ClickMeasures(2, 1, 0), 0)}));
+}
+
 TEST_P(StoreConformanceTest, PendingRollupsOfOneTransactionAreOneRowUnderItsHighestSeq) {
     const auto program = MakeProgram();
     const auto other = MakeProgram();

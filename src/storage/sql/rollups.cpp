@@ -479,19 +479,32 @@ Result<void> SqlTx::Flush() {
     ++pending_flushes_;
     // Per program, in the order first gathered: the highest seq, and the deltas added up by key.
     std::vector<core::ProgramId> order;
-    std::map<core::ProgramId, std::pair<std::int64_t, core::RollupSums>> rows;
+    std::map<core::ProgramId, std::pair<std::int64_t, std::vector<const GatheredPending*>>> rows;
     for (const auto& g : gathered) {
-        auto [row, fresh] = rows.try_emplace(g.program_id, g.seq, core::RollupSums{});
+        auto [row, fresh] = rows.try_emplace(g.program_id, g.seq, std::vector<const GatheredPending*>{});
         if (fresh) order.push_back(g.program_id);
         row->second.first = std::max(row->second.first, g.seq);
-        core::AddTo(row->second.second, g.deltas);
+        row->second.second.push_back(&g);
     }
     for (const auto& program_id : order) {
-        auto& [seq, sums] = rows.at(program_id);
-        const auto deltas = core::DeltasOf(std::move(sums));
+        const auto& [seq, parts] = rows.at(program_id);
+        // A click batch's one row per program comes added up and in key order already: written as it is.
+        const auto in_key_order = [](const std::vector<core::RollupDelta>& d) {
+            return std::adjacent_find(d.begin(), d.end(), [](const core::RollupDelta& a, const core::RollupDelta& b) {
+                       return !(a.key < b.key);
+                   }) == d.end();
+        };
+        const std::vector<core::RollupDelta>* deltas = &parts.front()->deltas;
+        std::vector<core::RollupDelta> summed;
+        if (parts.size() != 1 || !in_key_order(*deltas)) {
+            core::RollupSums sums;
+            for (const auto* part : parts) core::AddTo(sums, part->deltas);
+            summed = core::DeltasOf(std::move(sums));
+            deltas = &summed;
+        }
         auto written = Write(
             "INSERT INTO rollup_pending (program_id, seq, deltas) VALUES (?1, ?2, ?3)",
-            [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(deltas)); },
+            [&](Statement& s) { s.Bind(1, program_id.str()).Bind(2, seq).Bind(3, EncodePendingDeltas(*deltas)); },
             kPendingConstraints);
         if (!written) return failed(written.error());
     }
