@@ -380,6 +380,13 @@ namespace {
 // kMeasures, tab-separated (ids and sources hold no tabs or newlines: core validates them), then, when the
 // delta has one, its duration sketch (DurationSketch::Encode: digits, ':', ';' and '-'). Rows written before
 // sales left their cells pending have no sketch field; they still decode.
+// One delta per key, in key order: what DeltasOf would make of the list.
+bool StrictlyInKeyOrder(std::span<const core::RollupDelta> deltas) {
+    return std::adjacent_find(deltas.begin(), deltas.end(), [](const core::RollupDelta& a, const core::RollupDelta& b) {
+               return !(a.key < b.key);
+           }) == deltas.end();
+}
+
 std::string EncodePendingDeltas(std::span<const core::RollupDelta> deltas) {
     std::string out;
     out.reserve(deltas.size() * 96);
@@ -477,7 +484,7 @@ Result<void> SqlTx::Flush() {
     auto gathered = std::move(gathered_pending_);
     gathered_pending_.clear();
     ++pending_flushes_;
-    // Per program, in the order first gathered: the highest seq, and the deltas added up by key.
+    // Per program, in the order first gathered: the highest seq, and the lists of deltas gathered.
     std::vector<core::ProgramId> order;
     std::map<core::ProgramId, std::pair<std::int64_t, std::vector<const GatheredPending*>>> rows;
     for (const auto& g : gathered) {
@@ -488,15 +495,10 @@ Result<void> SqlTx::Flush() {
     }
     for (const auto& program_id : order) {
         const auto& [seq, parts] = rows.at(program_id);
-        // A click batch's one row per program comes added up and in key order already: written as it is.
-        const auto in_key_order = [](const std::vector<core::RollupDelta>& d) {
-            return std::adjacent_find(d.begin(), d.end(), [](const core::RollupDelta& a, const core::RollupDelta& b) {
-                       return !(a.key < b.key);
-                   }) == d.end();
-        };
+        // A click batch's one list per program comes added up and in key order already: written as it is.
         const std::vector<core::RollupDelta>* deltas = &parts.front()->deltas;
         std::vector<core::RollupDelta> summed;
-        if (parts.size() != 1 || !in_key_order(*deltas)) {
+        if (parts.size() != 1 || !StrictlyInKeyOrder(*deltas)) {
             core::RollupSums sums;
             for (const auto* part : parts) core::AddTo(sums, part->deltas);
             summed = core::DeltasOf(std::move(sums));
