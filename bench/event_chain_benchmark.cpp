@@ -1,5 +1,6 @@
-// The ledger's hash chain: chaining one event (its canonical form and a SHA-256 through libsodium, as
-// every write transaction does) and verifying a chain (what `reftrack verify` does per event).
+// The ledger's hash chain: chaining one event (its canonical form and a SHA-256 through OpenSSL, as every
+// write transaction does), verifying a chain (what `reftrack verify` does per event), and the Merkle root of a
+// click batch (what every batch of the click writer adds to its "click.batch" event).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/merkle.hpp"
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
 
@@ -90,6 +92,36 @@ void BM_VerifyChain(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_VerifyChain)->Arg(1000);
+
+// A click batch's Merkle root as AppendClickBatchEvents makes it: each click's canonical form, then the root
+// over them. Arg: the clicks in the batch (64: what 64 connections in flight commit at once); items are clicks.
+void BM_ClickBatchMerkleRoot(benchmark::State& state) {
+    if (!SodiumReady(state)) return;
+    ports::SeededRandom random(11);
+    ports::Sha256Digest digest;
+    const auto program = core::ProgramId::Generate({kStartMs}, random);
+    std::vector<core::Click> clicks(static_cast<std::size_t>(state.range(0)));
+    for (std::size_t i = 0; i < clicks.size(); ++i) {
+        auto& c = clicks[i];
+        c.at = {kStartMs + static_cast<std::int64_t>(i)};
+        c.id = core::ClickId::Generate(c.at, random);
+        c.program_id = program;
+        c.partner_id = core::PartnerId::Generate(c.at, random);
+        c.link_id = core::LinkId::Generate(c.at, random);
+        c.visitor_id = core::VisitorId::Generate(c.at, random);
+        c.device = core::DeviceClass::kDesktop;
+        c.ip_prefix = "203.0.113.0/24";
+        c.ip_hash = std::string(64, 'a');
+    }
+    for (auto _ : state) {
+        std::vector<std::string> leaves;
+        leaves.reserve(clicks.size());
+        for (const auto& c : clicks) leaves.push_back(core::CanonicalForm(c));
+        benchmark::DoNotOptimize(core::MerkleRoot(leaves, digest));
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ClickBatchMerkleRoot)->Arg(64);
 
 }  // namespace
 }  // namespace rt::bench

@@ -14,11 +14,19 @@
 
 namespace rt::core {
 
-// The SHA-256 port (libsodium in production). Thread-safe.
+// The SHA-256 port (OpenSSL's libcrypto in production, ports::Sha256Digest). Thread-safe.
 class Digest {
   public:
     virtual ~Digest() = default;
     virtual std::array<std::uint8_t, 32> Sha256(std::string_view data) = 0;
+    // The SHA-256 of `first` followed by `second`: a Merkle leaf and its prefix, without joining them first. This
+    // default joins them; an implementation that can feed a digest in parts does so.
+    virtual std::array<std::uint8_t, 32> Sha256Joined(std::string_view first, std::string_view second) {
+        std::string joined;
+        joined.reserve(first.size() + second.size());
+        joined.append(first).append(second);
+        return Sha256(joined);
+    }
 };
 
 // One entry of a program's ledger. Entries of a program form a chain: `seq` counts from 1 without gaps

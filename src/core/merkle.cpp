@@ -1,6 +1,8 @@
 #include "core/merkle.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <iterator>
 #include <vector>
 
@@ -17,30 +19,28 @@ void Field(std::string& out, std::string_view value) {
     out += '\n';
 }
 
-std::string Hash(Digest& digest, char prefix, std::string_view data) {
-    std::string input(1, prefix);
-    input += data;
-    const auto bytes = digest.Sha256(input);
-    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 }  // namespace
 
 std::string MerkleRoot(std::span<const std::string> leaves, Digest& digest) {
     if (leaves.empty()) return ToHex(digest.Sha256(""));
-    std::vector<std::string> level;
+    // The nodes of one level, each level written over the one below it (node i of a level is made from nodes 2i
+    // and 2i + 1 below): no string per node, and an inner node's input is put together on the stack.
+    std::vector<std::array<std::uint8_t, 32>> level;
     level.reserve(leaves.size());
-    for (const auto& leaf : leaves) level.push_back(Hash(digest, '\x00', leaf));
+    for (const auto& leaf : leaves) level.push_back(digest.Sha256Joined(std::string_view("\x00", 1), leaf));
+    std::array<char, 65> inner{};
+    inner[0] = '\x01';
     while (level.size() > 1) {
-        std::vector<std::string> next;
-        next.reserve((level.size() + 1) / 2);
-        for (std::size_t i = 0; i + 1 < level.size(); i += 2)
-            next.push_back(Hash(digest, '\x01', level[i] + level[i + 1]));
-        if (level.size() % 2 == 1) next.push_back(level.back());
-        level = std::move(next);
+        std::size_t made = 0;
+        for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
+            std::memcpy(inner.data() + 1, level[i].data(), 32);
+            std::memcpy(inner.data() + 33, level[i + 1].data(), 32);
+            level[made++] = digest.Sha256(std::string_view(inner.data(), inner.size()));
+        }
+        if (level.size() % 2 == 1) level[made++] = level.back();
+        level.resize(made);
     }
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(level.front().data());
-    return ToHex(std::span<const std::uint8_t>(bytes, level.front().size()));
+    return ToHex(level.front());
 }
 
 std::string CanonicalForm(const Click& c) {

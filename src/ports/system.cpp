@@ -3,8 +3,10 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <array>
 #include <chrono>
 #include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -69,10 +71,13 @@ const EVP_MD* Sha256Md() {
 
 }  // namespace
 
-std::array<std::uint8_t, 32> Sha256Digest::Sha256(std::string_view data) {
-    // One context per thread, initialized again for each digest: EVP_Digest allocates and frees a context on
-    // every call, a quarter of the cost of a short input (a Merkle tree's inner nodes are 65 bytes). Scratch
-    // space, like an allocator's per-thread cache: no state survives from one digest to the next.
+namespace {
+
+// The SHA-256 of `parts`, one after the other. One context per thread, initialized again for each digest:
+// EVP_Digest allocates and frees a context on every call, a quarter of the cost of a short input (a Merkle tree's
+// inner nodes are 65 bytes). Scratch space, like an allocator's per-thread cache: no state survives from one
+// digest to the next.
+std::array<std::uint8_t, 32> Sha256Of(std::initializer_list<std::string_view> parts) {
     struct Context {
         EVP_MD_CTX* ctx = nullptr;
         ~Context() { EVP_MD_CTX_free(ctx); }
@@ -80,14 +85,22 @@ std::array<std::uint8_t, 32> Sha256Digest::Sha256(std::string_view data) {
     thread_local Context context;
     if (context.ctx == nullptr) context.ctx = EVP_MD_CTX_new();  // tried again after a failed allocation
     if (context.ctx == nullptr) throw std::runtime_error("openssl: no memory for a SHA-256 context");
+    bool ok = EVP_DigestInit_ex2(context.ctx, Sha256Md(), nullptr) == 1;
+    for (const auto part : parts) ok = ok && EVP_DigestUpdate(context.ctx, part.data(), part.size()) == 1;
     std::array<std::uint8_t, 32> out{};
     unsigned int size = 0;
-    if (EVP_DigestInit_ex2(context.ctx, Sha256Md(), nullptr) != 1 ||
-        EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
-        EVP_DigestFinal_ex(context.ctx, out.data(), &size) != 1 || size != out.size()) {
+    if (!ok || EVP_DigestFinal_ex(context.ctx, out.data(), &size) != 1 || size != out.size()) {
         throw std::runtime_error("openssl: SHA-256 failed");
     }
     return out;
+}
+
+}  // namespace
+
+std::array<std::uint8_t, 32> Sha256Digest::Sha256(std::string_view data) { return Sha256Of({data}); }
+
+std::array<std::uint8_t, 32> Sha256Digest::Sha256Joined(std::string_view first, std::string_view second) {
+    return Sha256Of({first, second});
 }
 
 bool InitSodium() { return sodium_init() >= 0; }

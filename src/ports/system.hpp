@@ -57,6 +57,7 @@ class Argon2idHasher final : public SecretHasher {
 class Sha256Digest final : public core::Digest {
   public:
     std::array<std::uint8_t, 32> Sha256(std::string_view data) override;
+    std::array<std::uint8_t, 32> Sha256Joined(std::string_view first, std::string_view second) override;
 };
 
 // Initialises libsodium; false when it cannot (no entropy source).
