@@ -96,7 +96,6 @@ BENCHMARK(BM_VerifyChain)->Arg(1000);
 // A click batch's Merkle root as AppendClickBatchEvents makes it: each click's canonical form, then the root
 // over them. Arg: the clicks in the batch (64: what 64 connections in flight commit at once); items are clicks.
 void BM_ClickBatchMerkleRoot(benchmark::State& state) {
-    if (!SodiumReady(state)) return;
     ports::SeededRandom random(11);
     ports::Sha256Digest digest;
     const auto program = core::ProgramId::Generate({kStartMs}, random);

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "ports/fakes.hpp"
 #include "ports/system.hpp"
@@ -43,6 +46,25 @@ TEST_F(EventChainTest, DigestIsSha256) {
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     EXPECT_EQ(ToHex(digest_.Sha256(std::string(1'000'000, 'a'))),
               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+// A digest that only knows whole inputs: Digest's own Sha256Joined joins the parts for it.
+class WholeInputsOnly final : public Digest {
+  public:
+    std::array<std::uint8_t, 32> Sha256(std::string_view data) override { return real_.Sha256(data); }
+
+  private:
+    ports::Sha256Digest real_;
+};
+
+TEST(Digest, Sha256JoinedIsTheDigestOfBothPartsOneAfterTheOther) {
+    ports::Sha256Digest parts;
+    WholeInputsOnly joined;
+    const std::string first("\x00", 1);
+    const std::string second(300, 'c');
+    EXPECT_EQ(parts.Sha256Joined(first, second), parts.Sha256(first + second));
+    EXPECT_EQ(joined.Sha256Joined(first, second), parts.Sha256(first + second));
+    EXPECT_EQ(parts.Sha256Joined("", ""), parts.Sha256(""));
 }
 
 TEST_F(EventChainTest, AWellFormedChainVerifies) {

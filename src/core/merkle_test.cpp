@@ -2,10 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "ports/system.hpp"
@@ -34,27 +31,6 @@ TEST(MerkleRoot, RootsOfSeveralLevelsMatchTheRule) {
               "4ebf81466a850fe75be8601b91fda71508a10750997fcc2ed98a540d98a1c50f");
     EXPECT_EQ(MerkleRoot(std::vector<std::string>{"c1", "c2", "c3", "c4", "c5", "c6", "c7"}, d),
               "ba3e203fbb3287ebfdfcc76d76904deae58e97ff224888fbbb77fa3ad58647fc");
-}
-
-// A digest that only knows whole inputs: Digest's own Sha256Joined joins the parts for it.
-class WholeInputsOnly final : public Digest {
-  public:
-    std::array<std::uint8_t, 32> Sha256(std::string_view data) override { return real_.Sha256(data); }
-
-  private:
-    ports::Sha256Digest real_;
-};
-
-TEST(Digest, Sha256JoinedIsTheDigestOfBothPartsOneAfterTheOther) {
-    ports::Sha256Digest parts;
-    WholeInputsOnly joined;
-    const std::string first("\x00", 1);
-    const std::string second(300, 'c');
-    EXPECT_EQ(parts.Sha256Joined(first, second), parts.Sha256(first + second));
-    EXPECT_EQ(joined.Sha256Joined(first, second), parts.Sha256(first + second));
-    EXPECT_EQ(parts.Sha256Joined("", ""), parts.Sha256(""));
-    EXPECT_EQ(MerkleRoot(std::vector<std::string>{"c1", "c2", "c3"}, joined),
-              MerkleRoot(std::vector<std::string>{"c1", "c2", "c3"}, parts));
 }
 
 TEST(MerkleRoot, AnyChangeToTheLeavesChangesTheRoot) {

@@ -69,10 +69,6 @@ const EVP_MD* Sha256Md() {
     return md;
 }
 
-}  // namespace
-
-namespace {
-
 // The SHA-256 of `parts`, one after the other. One context per thread, initialized again for each digest:
 // EVP_Digest allocates and frees a context on every call, a quarter of the cost of a short input (a Merkle tree's
 // inner nodes are 65 bytes). Scratch space, like an allocator's per-thread cache: no state survives from one
