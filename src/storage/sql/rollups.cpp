@@ -376,10 +376,6 @@ Result<void> SqlTx::DeleteRollups(const core::ProgramId& program_id) {
 
 namespace {
 
-// A pending row's deltas as text: one line per delta, its day, partner, link and source, then the measures of
-// kMeasures, tab-separated (ids and sources hold no tabs or newlines: core validates them), then, when the
-// delta has one, its duration sketch (DurationSketch::Encode: digits, ':', ';' and '-'). Rows written before
-// sales left their cells pending have no sketch field; they still decode.
 // One delta per key, in key order: what DeltasOf would make of the list.
 bool StrictlyInKeyOrder(std::span<const core::RollupDelta> deltas) {
     return std::adjacent_find(deltas.begin(), deltas.end(), [](const core::RollupDelta& a, const core::RollupDelta& b) {
@@ -387,6 +383,10 @@ bool StrictlyInKeyOrder(std::span<const core::RollupDelta> deltas) {
            }) == deltas.end();
 }
 
+// A pending row's deltas as text: one line per delta, its day, partner, link and source, then the measures of
+// kMeasures, tab-separated (ids and sources hold no tabs or newlines: core validates them), then, when the
+// delta has one, its duration sketch (DurationSketch::Encode: digits, ':', ';' and '-'). Rows written before
+// sales left their cells pending have no sketch field; they still decode.
 std::string EncodePendingDeltas(std::span<const core::RollupDelta> deltas) {
     std::string out;
     out.reserve(deltas.size() * 96);
