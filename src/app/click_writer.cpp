@@ -27,7 +27,7 @@ void ClickWriter::Start() {
     thread_ = std::thread([this] { Loop(); });
 }
 
-core::Result<void> ClickWriter::Submit(core::Click click, Done done) {
+core::Result<void> ClickWriter::Submit(core::Click&& click, Done&& done) {
     bool wake = false;
     {
         std::lock_guard lock(mu_);
@@ -172,7 +172,7 @@ bool ClickWriter::WriteBatch(std::vector<Pending>& batch) {
     }
     {
         core::Burst burst;  // the answers leave together, once every one is given
-        for (auto& p : batch) p.done(result);
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(result, clicks[i]);
     }
     last_batch_done_ = std::chrono::steady_clock::now();
     if (observer_) observer_({clicks.size(), result.has_value(), batch_lingered_, took});

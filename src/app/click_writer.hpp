@@ -59,10 +59,11 @@ struct ClickBatchReport {
 // Thread safety: Submit and the accessors may be called from any thread; Start and Stop from one.
 class ClickWriter {
   public:
-    // Called once per click, on the writer thread, with the outcome of its batch, inside a core::Burst
-    // spanning the batch's callbacks. Must be quick and must not throw (it runs between batches): hand the
-    // answer to another thread, e.g. an HTTP Responder.
-    using Done = std::function<void(const core::Result<void>&)>;
+    // Called once per click, on the writer thread, with the outcome of its batch and the click itself, which
+    // the callback may move from (so that a caller needing the click afterwards does not copy it), inside a
+    // core::Burst spanning the batch's callbacks. Must be quick and must not throw (it runs between batches):
+    // hand the answer to another thread, e.g. an HTTP Responder.
+    using Done = std::function<void(const core::Result<void>&, core::Click& click)>;
     // THE LEDGER HOOK: runs inside each batch's write transaction, after its clicks are inserted and
     // before the commit. This is where the batch's event is appended to the hash-chained ledger (for
     // instance one event per program holding the Merkle root of the batch's click ids), so that the
@@ -88,10 +89,11 @@ class ClickWriter {
     // Starts the writer thread. Clicks submitted before wait for it. Call once.
     void Start();
 
-    // Queues `click`. Never blocks on I/O (one mutex, held for a push). On success `done` will be called
-    // exactly once, after the batch holding the click committed or failed. kUnavailable when the queue
-    // holds max_queue clicks or the writer is stopping; `done` is then never called.
-    core::Result<void> Submit(core::Click click, Done done);
+    // Queues `click`. Never blocks on I/O (one mutex, held for a push). On success both arguments are moved
+    // from and `done` will be called exactly once, after the batch holding the click committed or failed.
+    // kUnavailable when the queue holds max_queue clicks or the writer is stopping; neither argument is then
+    // moved from, so the caller can still answer through `done`.
+    core::Result<void> Submit(core::Click&& click, Done&& done);
 
     // Another writer committed work for the chore (conversions that left their report cells pending): the
     // chore becomes due as after a batch of clicks, and the writer wakes for it if it waits for clicks. Any

@@ -122,7 +122,8 @@ class ClickWriterTest : public ::testing::Test {
             std::lock_guard lock(log_mu_);
             submitted_.push_back(id);
         }
-        return writer.Submit(std::move(click), [this, id](const core::Result<void>& r) {
+        return writer.Submit(std::move(click), [this, id](const core::Result<void>& r, core::Click& written) {
+            EXPECT_EQ(written.id.str(), id) << "each callback gets its own click";
             std::lock_guard lock(log_mu_);
             log_.push_back("done " + id);
             outcomes_[id] = r ? "ok" : r.error().message();
@@ -307,6 +308,16 @@ TEST_F(ClickWriterTest, AFullQueueRefusesAtOnce) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
     EXPECT_EQ(writer.queue_depth(), 4u);
+    // A refused Submit leaves its click and callback to the caller, who still answers through them.
+    auto click = NewClick();
+    const std::string id = click.id.str();
+    bool called = false;
+    ClickWriter::Done done = [&called](const core::Result<void>&, core::Click&) { called = true; };
+    ASSERT_FALSE(writer.Submit(std::move(click), std::move(done)));
+    EXPECT_EQ(click.id.str(), id) << "a refused click is not moved from";
+    ASSERT_TRUE(done) << "a refused callback is not moved from";
+    done(core::Fail(core::Error::Unavailable("refused")), click);
+    EXPECT_TRUE(called);
 
     gate_.Open();
     ASSERT_TRUE(AwaitDone(5));

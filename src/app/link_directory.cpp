@@ -33,19 +33,20 @@ std::optional<LinkRoute> LinkDirectory::Resolve(std::string_view code) const {
     std::shared_lock lock(mu_);
     auto it = by_code_.find(normalized);
     if (it == by_code_.end()) return std::nullopt;
-    return RouteOf(*it->second);
+    return RouteOf(it->second.facts, *it->second.program);
 }
 
 std::optional<LinkRoute> LinkDirectory::ResolveId(const core::LinkId& id) const {
     std::shared_lock lock(mu_);
     auto it = links_.find(id);
     if (it == links_.end()) return std::nullopt;
-    return RouteOf(it->second);
+    return RouteOf(it->second.facts, *it->second.program);
 }
 
-std::optional<LinkRoute> LinkDirectory::RouteOf(const LinkRecord& link) {
-    if (!link.program->route) return std::nullopt;  // a link whose program was never put
-    return LinkRoute{link.facts, link.program->route};
+std::optional<LinkRoute> LinkDirectory::RouteOf(const std::shared_ptr<const LinkFacts>& facts,
+                                                const ProgramRecord& program) {
+    if (!program.route) return std::nullopt;  // a link whose program was never put
+    return LinkRoute{facts, program.route};
 }
 
 void LinkDirectory::OnLinkChanged(const core::Link& link) {
@@ -95,7 +96,7 @@ void LinkDirectory::PutLink(const core::Link& link) {
         if (it->second.code != link.code) {
             // Its old code, unless another link took it since (a swap whose listeners ran in the other order).
             auto old = by_code_.find(it->second.code);
-            if (old != by_code_.end() && old->second == &it->second) by_code_.erase(old);
+            if (old != by_code_.end() && old->second.facts == it->second.facts) by_code_.erase(old);
         }
     }
     const auto url = core::ParseHttpUrl(link.destination);
@@ -105,8 +106,8 @@ void LinkDirectory::PutLink(const core::Link& link) {
     // A program not put yet gets an empty record, which its PutProgram fills: listeners may run in either order.
     const ProgramRecord* program = &programs_[link.program_id];
     LinkRecord& record = links_[link.id];
-    record = LinkRecord{std::move(facts), link.code, link.updated_at, program};
-    by_code_[link.code] = &record;
+    record = LinkRecord{facts, link.code, link.updated_at, program};
+    by_code_[link.code] = CodeTarget{std::move(facts), program};
 }
 
 void LinkDirectory::PutProgram(const core::Program& program) {

@@ -73,7 +73,8 @@ UniqueVisits::Keys VisitKeys(const core::Click& click, bool returning) {
 
 }  // namespace
 
-core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& visit, core::TimePoint at) {
+core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& visit, core::TimePoint at,
+                                        UniqueVisits::Keys& remembered) {
     core::Click c;
     c.id = core::ClickId::Generate(at, deps_.random);
     c.program_id = route.link->program_id;
@@ -95,20 +96,28 @@ core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& vis
         c.ip_hash = vault_.KeyedHash("ip", core::ToString(*visit.ip));
     }
     // Bots are never counted, so they are never unique and never make a person's visit a repeat.
-    c.unique = !c.bot && visits_.Visit(VisitKeys(c, visit.visitor.has_value()).span(), at);
+    remembered = UniqueVisits::Keys{};
+    if (!c.bot) {
+        const auto keys = VisitKeys(c, visit.visitor.has_value());
+        c.unique = visits_.Visit(keys.span(), at);
+        if (c.unique) remembered = keys;
+    } else {
+        c.unique = false;
+    }
     return c;
 }
 
-void RedirectService::Record(core::Click click, bool returning, std::function<void(core::Result<void>)> done) {
-    const auto keys = click.unique ? VisitKeys(click, returning) : UniqueVisits::Keys{};
+void RedirectService::Record(core::Click click, const UniqueVisits::Keys& remembered, ClickWriter::Done done) {
+    const auto keys = remembered;
     const auto at = click.at;
-    auto submitted = writer_.Submit(std::move(click), [this, keys, at, done](const core::Result<void>& written) {
-        if (!written) visits_.Forget(keys.span(), at);
-        done(written);
-    });
-    if (!submitted) {
-        visits_.Forget(keys.span(), at);
-        done(core::Fail(submitted.error()));
+    ClickWriter::Done written = [this, keys, at, done = std::move(done)](const core::Result<void>& outcome,
+                                                                         core::Click& click) {
+        if (!outcome) visits_.Forget(keys.span(), at);
+        done(outcome, click);
+    };
+    // Refused: neither argument was moved from, and the callback answers as a failed batch would.
+    if (auto submitted = writer_.Submit(std::move(click), std::move(written)); !submitted) {
+        written(core::Fail(std::move(submitted.error())), click);
     }
 }
 
@@ -122,15 +131,15 @@ void RedirectService::Redirect(const RedirectRequest& request, RedirectDone done
                       .referrer_host = core::ReferrerHost(request.referer),
                       .ip = core::ParseIpAddress(request.remote_ip),
                       .utm = &request.utm};
-    RedirectAnswer answer;
-    answer.click = BuildClick(*route, visit, deps_.clock.Now());
-    answer.location = core::WithClickId(route->link->destination, answer.click.id.str());
-    answer.cookie_max_age_s = std::int64_t{route->program->window_days} * kSecondsPerDay;
-    auto click = answer.click;
-    Record(std::move(click), visit.visitor.has_value(),
-           [done, answer = std::move(answer)](core::Result<void> written) mutable {
-               if (!written) return done(core::Fail(std::move(written.error())));
-               done(std::move(answer));
+    UniqueVisits::Keys remembered;
+    auto click = BuildClick(*route, visit, deps_.clock.Now(), remembered);
+    std::string location = core::WithClickId(route->link->destination, click.id.str());
+    const std::int64_t max_age_s = std::int64_t{route->program->window_days} * kSecondsPerDay;
+    Record(std::move(click), remembered,
+           [done = std::move(done), location = std::move(location), max_age_s](const core::Result<void>& written,
+                                                                               core::Click& click) mutable {
+               if (!written) return done(core::Fail(written.error()));
+               done(RedirectAnswer{std::move(click), std::move(location), max_age_s});
            });
 }
 
@@ -193,11 +202,11 @@ std::optional<LinkRoute> RedirectService::ServerClickLink(const Principal& who, 
 void RedirectService::RecordServerClick(const Principal& who, const ServerClickRequest& request, ClickDone done) {
     auto checked = CheckServerClick(who, request);
     if (!checked) return done(core::Fail(std::move(checked.error())));
-    auto click = BuildClick(*checked->route, checked->visit, checked->at);
-    auto copy = click;
-    Record(std::move(copy), checked->visit.visitor.has_value(),
-           [done, click = std::move(click)](core::Result<void> written) mutable {
-               if (!written) return done(core::Fail(std::move(written.error())));
+    UniqueVisits::Keys remembered;
+    auto click = BuildClick(*checked->route, checked->visit, checked->at, remembered);
+    Record(std::move(click), remembered,
+           [done = std::move(done)](const core::Result<void>& written, core::Click& click) {
+               if (!written) return done(core::Fail(written.error()));
                done(std::move(click));
            });
 }

@@ -77,11 +77,14 @@ class RedirectService {
     struct Visit;
     struct ServerVisit;
 
-    // The click of a visit through `route` at `at`; decides bot and unique.
-    core::Click BuildClick(const LinkRoute& route, const Visit& visit, core::TimePoint at);
-    // Hands `click` to the writer; `done` gets the outcome. A click not recorded after all is forgotten
-    // by UniqueVisits, so that a retry counts as unique.
-    void Record(core::Click click, bool returning, std::function<void(core::Result<void>)> done);
+    // The click of a visit through `route` at `at`; decides bot and unique. A unique click was remembered by
+    // UniqueVisits under `remembered` (left empty otherwise).
+    core::Click BuildClick(const LinkRoute& route, const Visit& visit, core::TimePoint at,
+                           UniqueVisits::Keys& remembered);
+    // Hands `click` to the writer; `done` gets the outcome and the click back (to move from: the click is not
+    // copied on the way). A click not recorded after all is forgotten by UniqueVisits under `remembered`, so that
+    // a retry counts as unique.
+    void Record(core::Click click, const UniqueVisits::Keys& remembered, ClickWriter::Done done);
     core::Result<ServerVisit> CheckServerClick(const Principal& who, const ServerClickRequest& request);
     // The link a server-side click names, or nullopt with a field error added.
     std::optional<LinkRoute> ServerClickLink(const Principal& who, const ServerClickRequest& request,
