@@ -310,14 +310,11 @@ TEST_F(ClickWriterTest, AFullQueueRefusesAtOnce) {
     EXPECT_EQ(writer.queue_depth(), 4u);
     // A refused Submit leaves its click and callback to the caller, who still answers through them.
     auto click = NewClick();
-    const std::string id = click.id.str();
-    bool called = false;
-    ClickWriter::Done done = [&called](const core::Result<void>&, core::Click&) { called = true; };
+    const core::Click whole = click;
+    ClickWriter::Done done = [](const core::Result<void>&, core::Click&) {};
     ASSERT_FALSE(writer.Submit(std::move(click), std::move(done)));
-    EXPECT_EQ(click.id.str(), id) << "a refused click is not moved from";
-    ASSERT_TRUE(done) << "a refused callback is not moved from";
-    done(core::Fail(core::Error::Unavailable("refused")), click);
-    EXPECT_TRUE(called);
+    EXPECT_EQ(click, whole) << "a refused click is not moved from";
+    EXPECT_TRUE(done) << "a refused callback is not moved from";
 
     gate_.Open();
     ASSERT_TRUE(AwaitDone(5));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 
 #include "app/link_service.hpp"
@@ -241,21 +242,54 @@ TEST_F(RedirectServiceTest, AForgedOrForeignCookieGetsANewVisitor) {
     }
 }
 
+// The same service throughout: a click that was not recorded must be forgotten by its UniqueVisits, or the retry
+// (a cookieless visit again: the same address and device) would count as a repeat.
 TEST_F(RedirectServiceTest, AFullWriterQueueIsUnavailableAndTheRetryStillCountsAsUnique) {
     service_.reset();
     writer_->Stop();
-    writer_ = std::make_unique<ClickWriter>(*store_, ClickWriterOptions{.max_batch = 1, .max_queue = 0});
+    // Not started yet: the first click waits in the queue, which then has no room for the next.
+    writer_ = std::make_unique<ClickWriter>(*store_, ClickWriterOptions{.max_batch = 1, .max_queue = 1});
     service_ = std::make_unique<RedirectService>(deps(), vault_, directory_, *writer_);
+    NewLink(bob_, "bob-spring");
+    std::promise<core::Result<RedirectAnswer>> queued;
+    service_->Redirect(Browser("bob-spring"),
+                       [&queued](core::Result<RedirectAnswer> a) { queued.set_value(std::move(a)); });
+
     auto refused = Redirect(Browser("ada-spring"));
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code(), core::ErrorCode::kUnavailable);
 
-    writer_ = std::make_unique<ClickWriter>(*store_);
     writer_->Start();
-    service_ = std::make_unique<RedirectService>(deps(), vault_, directory_, *writer_);
+    ASSERT_TRUE(queued.get_future().get());
     auto retried = Redirect(Browser("ada-spring"));
     ASSERT_TRUE(retried);
     EXPECT_TRUE(retried->click.unique);
+    EXPECT_TRUE(Stored(retried->click.id));
+}
+
+TEST_F(RedirectServiceTest, AFailedBatchAnswersWithItsErrorAndTheRetryStillCountsAsUnique) {
+    service_.reset();
+    writer_->Stop();
+    std::atomic<bool> fail{true};
+    writer_ = std::make_unique<ClickWriter>(
+        *store_, ClickWriterOptions{}, [&fail](ports::StoreTx&, std::span<const core::Click>) -> core::Result<void> {
+            if (fail) return core::Fail(core::Error::Internal("the ledger failed"));
+            return {};
+        });
+    writer_->Start();
+    service_ = std::make_unique<RedirectService>(deps(), vault_, directory_, *writer_);
+
+    auto failed = Redirect(Browser("ada-spring"));
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code(), core::ErrorCode::kInternal);
+
+    fail = false;
+    auto retried = Redirect(Browser("ada-spring"));
+    ASSERT_TRUE(retried);
+    EXPECT_TRUE(retried->click.unique);
+    auto again = Redirect(Browser("ada-spring"));
+    ASSERT_TRUE(again);
+    EXPECT_FALSE(again->click.unique) << "a recorded visit is remembered";
 }
 
 TEST_F(RedirectServiceTest, ServerSideClicksForAdminAndTheProgramsIngestKey) {

@@ -140,14 +140,14 @@ core::Result<core::Click> RecordAndWait(app::RedirectService& redirect, const ap
 }  // namespace
 
 void AddTrackingRoutes(Router& router, TrackingContext& tracking) {
-    router.AddAsync(Method::kGet, "/r/{code}",
-                    [&tracking](const Request& req, const PathParams& params, Responder respond) {
-                        const bool secure = req.secure || tracking.secure_cookies;
-                        tracking.redirect.Redirect(
-                            RedirectFacts(req, params), [respond, secure](core::Result<app::RedirectAnswer> answer) {
-                                respond(answer ? RedirectResponse(*answer, secure) : RedirectFailure(answer.error()));
-                            });
-                    });
+    router.AddAsync(
+        Method::kGet, "/r/{code}", [&tracking](const Request& req, const PathParams& params, Responder respond) {
+            const bool secure = req.secure || tracking.secure_cookies;
+            tracking.redirect.Redirect(RedirectFacts(req, params), [respond = std::move(respond),
+                                                                    secure](core::Result<app::RedirectAnswer> answer) {
+                respond(answer ? RedirectResponse(*answer, secure) : RedirectFailure(answer.error()));
+            });
+        });
     router.Add(Method::kPost, "/api/v1/track/click",
                Authed(tracking.keys, [&tracking](const Request& req, const PathParams&, const app::Principal& who) {
                    auto body = ReadJsonObject(req);

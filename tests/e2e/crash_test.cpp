@@ -29,9 +29,10 @@ const TestHeaders kBrowser = {
 class Crash : public E2eTest {};
 
 // One client: follows /r/{code} on one keep-alive connection until told to stop or the server dies, and
-// keeps the click id of every 302 it received.
+// keeps the click id of every 302 it received; of answers that were not such a 302, the first is described in
+// `first_failure`, for the test's message.
 void FollowUntilStopped(int port, const std::string& code, const std::atomic<bool>& stop,
-                        std::vector<std::string>& acknowledged, int& failures) {
+                        std::vector<std::string>& acknowledged, int& failures, std::string& first_failure) {
     const std::regex click_id(R"(rt_click=(clk_[0-9a-z]{26}))");
     try {
         HttpClient client(static_cast<std::uint16_t>(port), 5s);
@@ -40,7 +41,10 @@ void FollowUntilStopped(int port, const std::string& code, const std::atomic<boo
             std::smatch m;
             const std::string location = reply.Header("location");
             if (reply.status != 302 || !std::regex_search(location, m, click_id)) {
-                ++failures;
+                if (failures++ == 0) {
+                    first_failure = "status " + std::to_string(reply.status) + ", location \"" + location +
+                                    "\", body \"" + reply.body.substr(0, 200) + "\"";
+                }
                 continue;
             }
             acknowledged.push_back(m[1]);
@@ -58,10 +62,11 @@ TEST_F(Crash, EveryAcknowledgedClickSurvivesSigkillUnderLoad) {
     std::atomic<bool> stop{false};
     std::vector<std::vector<std::string>> acknowledged(kClients);
     std::vector<int> failures(kClients, 0);
+    std::vector<std::string> first_failures(kClients);
     std::vector<std::thread> clients;
     for (int i = 0; i < kClients; ++i) {
         clients.emplace_back(FollowUntilStopped, server_->port(), code, std::cref(stop), std::ref(acknowledged[i]),
-                             std::ref(failures[i]));
+                             std::ref(failures[i]), std::ref(first_failures[i]));
     }
     std::this_thread::sleep_for(kLoadBeforeKill);
     const pid_t pid = server_->pid();
@@ -71,11 +76,14 @@ TEST_F(Crash, EveryAcknowledgedClickSurvivesSigkillUnderLoad) {
 
     std::vector<std::string> all;
     int failed = 0;
+    std::string first_failure;
     for (int i = 0; i < kClients; ++i) {
         all.insert(all.end(), acknowledged[i].begin(), acknowledged[i].end());
         failed += failures[i];
+        if (first_failure.empty()) first_failure = first_failures[i];
     }
-    EXPECT_EQ(failed, 0) << "every answer before the kill was a 302 with a click id";
+    EXPECT_EQ(failed, 0) << "every answer before the kill was a 302 with a click id; the first other: "
+                         << first_failure;
     ASSERT_GT(all.size(), 100u) << "the load ran: enough redirects were answered before the kill";
 
     const ClickRows rows(db_url());
