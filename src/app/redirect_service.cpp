@@ -97,21 +97,18 @@ core::Click RedirectService::BuildClick(const LinkRoute& route, const Visit& vis
     }
     // Bots are never counted, so they are never unique and never make a person's visit a repeat.
     remembered = UniqueVisits::Keys{};
+    c.unique = false;
     if (!c.bot) {
         const auto keys = VisitKeys(c, visit.visitor.has_value());
         c.unique = visits_.Visit(keys.span(), at);
         if (c.unique) remembered = keys;
-    } else {
-        c.unique = false;
     }
     return c;
 }
 
 void RedirectService::Record(core::Click click, const UniqueVisits::Keys& remembered, ClickWriter::Done done) {
-    const auto keys = remembered;
-    const auto at = click.at;
-    ClickWriter::Done written = [this, keys, at, done = std::move(done)](const core::Result<void>& outcome,
-                                                                         core::Click& click) {
+    ClickWriter::Done written = [this, keys = remembered, at = click.at, done = std::move(done)](
+                                    const core::Result<void>& outcome, core::Click& click) {
         if (!outcome) visits_.Forget(keys.span(), at);
         done(outcome, click);
     };
