@@ -1,0 +1,124 @@
+// How long one durable commit's flush takes on this disk, apart from SQLite: each round writes --kib KiB
+// at the next offset of a file written and synced beforehand (as SQLite reuses its WAL) and calls
+// fdatasync. A click batch's commit writes ~22 WAL frames of 4 KiB (~88 KiB) and then syncs
+// (docs/benchmarks.md, "The idle CPU while a batch's flush completes"). Run it under `taskset -c` to see how the
+// CPU it waits on changes the time: an idle vCPU that halts must be woken when the flush completes.
+//
+//   flush_latency PATH [--kib N (1-1024, default 88)] [--count N (default 2000)]
+//
+// PATH must not exist; it is removed at the end. Prints "key value" lines: flush_kib, flush_count,
+// flush_mean_us, flush_p50_us, flush_p99_us, and flush_cpu_us (this process's user and system CPU per
+// flush). Exits 1 with a message on stderr when the file cannot be created or written.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rt::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr off_t kFileBytes = off_t{64} << 20;
+
+struct Options {
+    std::string path;
+    int kib = 88;
+    int count = 2000;
+};
+
+Options ParseOptions(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--kib" && i + 1 < argc) {
+            options.kib = std::clamp(std::stoi(argv[++i]), 1, 1024);
+        } else if (arg == "--count" && i + 1 < argc) {
+            options.count = std::max(1, std::stoi(argv[++i]));
+        } else {
+            options.path = std::string(arg);
+        }
+    }
+    return options;
+}
+
+double CpuMicros() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto micros = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec);
+    };
+    return micros(usage.ru_utime) + micros(usage.ru_stime);
+}
+
+double Percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+int Fail(const char* what) {
+    std::fprintf(stderr, "flush_latency: %s: %s\n", what, std::strerror(errno));
+    return 1;
+}
+
+int Run(const Options& options) {
+    if (options.path.empty()) {
+        std::fprintf(stderr, "usage: flush_latency PATH [--kib N] [--count N]\n");
+        return 2;
+    }
+    const int fd = open(options.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return Fail("cannot create the file");
+    struct Cleanup {
+        int fd;
+        const std::string& path;
+        ~Cleanup() {
+            close(fd);
+            unlink(path.c_str());
+        }
+    } cleanup{fd, options.path};
+
+    std::vector<char> chunk(std::size_t{1} << 20, 7);
+    for (off_t at = 0; at < kFileBytes; at += static_cast<off_t>(chunk.size())) {
+        if (pwrite(fd, chunk.data(), chunk.size(), at) != static_cast<ssize_t>(chunk.size())) return Fail("write");
+    }
+    if (fsync(fd) != 0) return Fail("fsync");
+
+    const auto bytes = static_cast<std::size_t>(options.kib) * 1024;
+    std::vector<double> micros;
+    micros.reserve(static_cast<std::size_t>(options.count));
+    off_t at = 0;
+    const double cpu_before = CpuMicros();
+    const auto started = Clock::now();
+    for (int i = 0; i < options.count; ++i) {
+        if (at + static_cast<off_t>(bytes) > kFileBytes) at = 0;
+        const auto begin = Clock::now();
+        if (pwrite(fd, chunk.data(), bytes, at) != static_cast<ssize_t>(bytes)) return Fail("write");
+        if (fdatasync(fd) != 0) return Fail("fdatasync");
+        micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+        at += static_cast<off_t>(bytes);
+    }
+    const double took = std::chrono::duration<double, std::micro>(Clock::now() - started).count();
+    const double cpu = CpuMicros() - cpu_before;
+
+    std::printf("flush_kib %d\n", options.kib);
+    std::printf("flush_count %d\n", options.count);
+    std::printf("flush_mean_us %.1f\n", took / options.count);
+    std::printf("flush_p50_us %.1f\n", Percentile(micros, 50));
+    std::printf("flush_p99_us %.1f\n", Percentile(micros, 99));
+    std::printf("flush_cpu_us %.1f\n", cpu / options.count);
+    return 0;
+}
+
+}  // namespace
+}  // namespace rt::bench
+
+int main(int argc, char** argv) { return rt::bench::Run(rt::bench::ParseOptions(argc, argv)); }
