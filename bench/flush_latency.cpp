@@ -8,7 +8,7 @@
 //
 // PATH must not exist; it is removed at the end. Prints "key value" lines: flush_kib, flush_count,
 // flush_mean_us, flush_p50_us, flush_p99_us, and flush_cpu_us (this process's user and system CPU per
-// flush). Exits 1 with a message on stderr when the file cannot be created or written.
+// flush). Exits 1 with a message on stderr when the file cannot be created or written, 2 on a usage error.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -35,18 +36,31 @@ struct Options {
     int count = 2000;
 };
 
+// Empty `path` on a usage error: an unknown option, a value that is not a number, or a second path.
 Options ParseOptions(int argc, char** argv) {
     Options options;
+    const auto number = [](const char* text, int& into) {
+        char* end = nullptr;
+        errno = 0;
+        const long value = std::strtol(text, &end, 10);
+        if (errno != 0 || end == text || *end != '\0' || value < 1 || value > 1'000'000) return false;
+        into = static_cast<int>(value);
+        return true;
+    };
+    std::string path;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--kib" && i + 1 < argc) {
-            options.kib = std::clamp(std::stoi(argv[++i]), 1, 1024);
+            if (!number(argv[++i], options.kib) || options.kib > 1024) return {};
         } else if (arg == "--count" && i + 1 < argc) {
-            options.count = std::max(1, std::stoi(argv[++i]));
+            if (!number(argv[++i], options.count)) return {};
+        } else if (arg.starts_with("-") || !path.empty()) {
+            return {};
         } else {
-            options.path = std::string(arg);
+            path = std::string(arg);
         }
     }
+    options.path = std::move(path);
     return options;
 }
 
@@ -65,14 +79,18 @@ double Percentile(std::vector<double> values, double p) {
     return values[index];
 }
 
-int Fail(const char* what) {
-    std::fprintf(stderr, "flush_latency: %s: %s\n", what, std::strerror(errno));
+int Fail(const char* what, ssize_t written = -1) {
+    if (written >= 0) {
+        std::fprintf(stderr, "flush_latency: %s: short write (%zd bytes)\n", what, written);
+    } else {
+        std::fprintf(stderr, "flush_latency: %s: %s\n", what, std::strerror(errno));
+    }
     return 1;
 }
 
 int Run(const Options& options) {
     if (options.path.empty()) {
-        std::fprintf(stderr, "usage: flush_latency PATH [--kib N] [--count N]\n");
+        std::fprintf(stderr, "usage: flush_latency PATH [--kib 1-1024] [--count N]\n");
         return 2;
     }
     const int fd = open(options.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -88,7 +106,8 @@ int Run(const Options& options) {
 
     std::vector<char> chunk(std::size_t{1} << 20, 7);
     for (off_t at = 0; at < kFileBytes; at += static_cast<off_t>(chunk.size())) {
-        if (pwrite(fd, chunk.data(), chunk.size(), at) != static_cast<ssize_t>(chunk.size())) return Fail("write");
+        const ssize_t written = pwrite(fd, chunk.data(), chunk.size(), at);
+        if (written != static_cast<ssize_t>(chunk.size())) return Fail("write", written);
     }
     if (fsync(fd) != 0) return Fail("fsync");
 
@@ -101,7 +120,8 @@ int Run(const Options& options) {
     for (int i = 0; i < options.count; ++i) {
         if (at + static_cast<off_t>(bytes) > kFileBytes) at = 0;
         const auto begin = Clock::now();
-        if (pwrite(fd, chunk.data(), bytes, at) != static_cast<ssize_t>(bytes)) return Fail("write");
+        const ssize_t written = pwrite(fd, chunk.data(), bytes, at);
+        if (written != static_cast<ssize_t>(bytes)) return Fail("write", written);
         if (fdatasync(fd) != 0) return Fail("fdatasync");
         micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
         at += static_cast<off_t>(bytes);
