@@ -2,10 +2,10 @@
 // machine with reftrack's settings (WAL, synchronous=FULL), one transaction per row — the single-row
 // durable INSERT rate — or, with --batch N, N rows per transaction (what group commit could reach).
 // By default the row has the shape of a conversions row: a time-ordered text id and a unique (program,
-// external id). With --table clicks it is a click in reftrack's clicks table (schema v4: WITHOUT ROWID on the
-// time-ordered id, plus the clicks_visitor index attribution reads), 10,000 links drawn at random and a new
-// visitor per row, as in the redirect benchmark: SQLite's own cost of the redirect's write, with nothing of
-// reftrack around it (docs/benchmarks.md, "SQLite alone inserting the clicks").
+// external id). With --table clicks the database gets reftrack's own schema (every SQLite migration) and the
+// row is a click in its clicks table (keyed on the time-ordered id, plus the clicks_visitor index attribution
+// reads), 10,000 links drawn at random and a new visitor per row, as in the redirect benchmark: SQLite's own cost of
+// the redirect's write, with nothing of reftrack around it (docs/benchmarks.md, "SQLite alone inserting the clicks").
 //
 //   durable_insert DB_PATH [--seconds S] [--batch N] [--table conversions|clicks]
 //
@@ -27,6 +27,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "storage/sqlite/migrations.hpp"
 
 namespace rt::bench {
 namespace {
@@ -62,30 +64,6 @@ CREATE TABLE conversions (
     created_at INTEGER NOT NULL,
     UNIQUE (program_id, external_id)
 ) STRICT;
-)sql";
-
-// reftrack's clicks table (src/storage/sqlite/migrations.cpp, kSchemaV4).
-constexpr std::string_view kClickSchema = R"sql(
-CREATE TABLE clicks (
-    id TEXT NOT NULL PRIMARY KEY,
-    program_id TEXT NOT NULL,
-    partner_id TEXT NOT NULL,
-    link_id TEXT NOT NULL,
-    visitor_id TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    referrer_host TEXT NOT NULL,
-    device TEXT NOT NULL,
-    utm_source TEXT NOT NULL,
-    utm_medium TEXT NOT NULL,
-    utm_campaign TEXT NOT NULL,
-    utm_term TEXT NOT NULL,
-    utm_content TEXT NOT NULL,
-    ip_prefix TEXT NOT NULL,
-    ip_hash TEXT NOT NULL,
-    bot INTEGER NOT NULL,
-    is_unique INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
-CREATE INDEX clicks_visitor ON clicks (program_id, visitor_id, id);
 )sql";
 
 constexpr std::string_view kClickInsert =
@@ -228,7 +206,11 @@ int Run(const Options& options) {
     Db db(raw_db);
     Pragma(raw_db, "PRAGMA journal_mode = WAL", "wal");
     Pragma(raw_db, "PRAGMA synchronous = FULL", "");
-    Exec(raw_db, options.clicks ? kClickSchema : kSchema);
+    if (options.clicks) {
+        for (const auto& migration : storage::sqlite::Migrations()) Exec(raw_db, migration.sql);
+    } else {
+        Exec(raw_db, kSchema);
+    }
 
     const std::string_view insert_sql = options.clicks ? kClickInsert : kInsert;
     sqlite3_stmt* raw_insert = nullptr;
