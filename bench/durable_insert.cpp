@@ -4,8 +4,9 @@
 // By default the row has the shape of a conversions row: a time-ordered text id and a unique (program,
 // external id). With --table clicks the database gets reftrack's own schema (every SQLite migration) and the
 // row is a click in its clicks table (keyed on the time-ordered id, plus the clicks_visitor index attribution
-// reads), 10,000 links drawn at random and a new visitor per row, as in the redirect benchmark: SQLite's own cost of
-// the redirect's write, with nothing of reftrack around it (docs/benchmarks.md, "SQLite alone inserting the clicks").
+// reads), 10,000 links drawn at random and a new visitor per row, as in the redirect benchmark: SQLite's own
+// cost of the redirect's write, with nothing of reftrack around it (docs/benchmarks.md, "SQLite alone inserting
+// the clicks").
 //
 //   durable_insert DB_PATH [--seconds S] [--batch N] [--table conversions|clicks]
 //
