@@ -16,7 +16,6 @@
 //   insert_cpu_us_per_row (the process's user and system CPU over the measured rows).
 // Exits 1 with a message on stderr when the database cannot be created or a statement fails.
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "measure.hpp"
 #include "storage/sqlite/migrations.hpp"
 
 namespace rt::bench {
@@ -124,13 +124,6 @@ Options ParseOptions(int argc, char** argv) {
     return options;
 }
 
-double Percentile(std::vector<double>& values, double p) {
-    if (values.empty()) return 0;
-    const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1) + 0.5);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank), values.end());
-    return values[rank];
-}
-
 std::int64_t UnixMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -191,14 +184,6 @@ void InsertRows(sqlite3* db, sqlite3_stmt* insert, std::int64_t& rows, int count
         }
     }
     Exec(db, "COMMIT");
-}
-
-// The process's user and system CPU so far, in seconds.
-double CpuSeconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 int Run(const Options& options) {

@@ -10,10 +10,8 @@
 // flush_mean_us, flush_p50_us, flush_p99_us, and flush_cpu_us (this process's user and system CPU per
 // flush). Exits 1 with a message on stderr when the file cannot be created or written, 2 on a usage error.
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +20,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "measure.hpp"
 
 namespace rt::bench {
 namespace {
@@ -64,21 +64,6 @@ Options ParseOptions(int argc, char** argv) {
     return options;
 }
 
-double CpuMicros() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto micros = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec);
-    };
-    return micros(usage.ru_utime) + micros(usage.ru_stime);
-}
-
-double Percentile(std::vector<double> values, double p) {
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1));
-    return values[index];
-}
-
 int Fail(const char* what, ssize_t written = -1) {
     if (written >= 0) {
         std::fprintf(stderr, "flush_latency: %s: short write (%zd bytes)\n", what, written);
@@ -115,7 +100,7 @@ int Run(const Options& options) {
     std::vector<double> micros;
     micros.reserve(static_cast<std::size_t>(options.count));
     off_t at = 0;
-    const double cpu_before = CpuMicros();
+    const double cpu_before = CpuSeconds();
     const auto started = Clock::now();
     for (int i = 0; i < options.count; ++i) {
         if (at + static_cast<off_t>(bytes) > kFileBytes) at = 0;
@@ -127,7 +112,7 @@ int Run(const Options& options) {
         at += static_cast<off_t>(bytes);
     }
     const double took = std::chrono::duration<double, std::micro>(Clock::now() - started).count();
-    const double cpu = CpuMicros() - cpu_before;
+    const double cpu = (CpuSeconds() - cpu_before) * 1e6;
 
     std::printf("flush_kib %d\n", options.kib);
     std::printf("flush_count %d\n", options.count);
